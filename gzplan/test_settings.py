@@ -1,0 +1,14 @@
+"""Settings for the test suite: the production settings, with test-only defaults.
+
+The database still comes from DATABASE_URL (PostgreSQL in CI) or the embedded SQLite.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("SECURE_SSL", "false")
+
+from .settings import *  # noqa: E402,F403
+
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
