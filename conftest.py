@@ -1,0 +1,14 @@
+"""Test set-up shared by every app: the test database holds the real data."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real plan data once into the test database; each test runs in a rolled-back transaction."""
+    from indicators.real_data import load_real_data
+
+    with django_db_blocker.unblock():
+        load_real_data()

@@ -1,0 +1,87 @@
+"""Areas: Guangzhou and its 11 districts, keyed by their GB/T 2260 codes."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class AreaQuerySet(models.QuerySet):
+    def districts(self) -> AreaQuerySet:
+        return self.filter(level=Area.Level.DISTRICT)
+
+    def cities(self) -> AreaQuerySet:
+        return self.filter(level=Area.Level.CITY)
+
+
+class Area(models.Model):
+    """A city or district with plans of its own (地区)."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("province 省")
+        CITY = "city", _("city 市")
+        DISTRICT = "district", _("district 区")
+
+    code = models.CharField(
+        _("GB/T 2260 code"),
+        max_length=6,
+        unique=True,
+        help_text=_("Six-digit administrative division code, e.g. 440104 for Yuexiu."),
+    )
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent area"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    name_zh = models.CharField(_("name (zh-Hans)"), max_length=64)
+    name_en = models.CharField(_("name (English)"), max_length=64)
+    positioning_zh = models.TextField(
+        _("functional positioning 功能定位"), blank=True, help_text=_("From 专栏14 of the city's 14th FYP.")
+    )
+    focus_zh = models.TextField(_("development focus 发展重点"), blank=True)
+    platforms_zh = models.TextField(_("key platforms 重点平台"), blank=True)
+    source_document = models.ForeignKey(
+        "indicators.SourceDocument",
+        verbose_name=_("source document"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source_ref = models.CharField(_("where in the source"), max_length=200, blank=True)
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("area 地区")
+        verbose_name_plural = _("areas 地区")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[1-8][0-9]{5}$"),
+                name="area_code_is_gbt2260",
+                violation_error_message=_("An area code has six digits (GB/T 2260)."),
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=["province", "city", "district"]),
+                name="area_level_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")),
+                name="area_not_its_own_parent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name_zh} {self.name_en} ({self.code})"
+
+    @property
+    def name(self) -> str:
+        """The name in the active language."""
+        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
