@@ -122,9 +122,7 @@ class Indicator(BilingualName, models.Model):
     unit_zh = models.CharField(_("unit (zh-Hans)"), max_length=32, blank=True)
     unit_en = models.CharField(_("unit (English)"), max_length=64, blank=True)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
-    direction = models.CharField(
-        _("direction"), max_length=8, choices=Direction.choices, default=Direction.HIGHER
-    )
+    direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices, default=Direction.HIGHER)
     measure = models.CharField(_("what is measured"), max_length=16, choices=Measure.choices)
     note = models.TextField(_("note"), blank=True)
 
@@ -133,7 +131,9 @@ class Indicator(BilingualName, models.Model):
         verbose_name = _("indicator 指标")
         verbose_name_plural = _("indicators 指标")
         constraints = [
-            models.CheckConstraint(condition=_in_choices("category", IndicatorCategory), name="indicator_category_known"),
+            models.CheckConstraint(
+                condition=_in_choices("category", IndicatorCategory), name="indicator_category_known"
+            ),
             models.CheckConstraint(condition=_in_choices("direction", Direction), name="indicator_direction_known"),
             models.CheckConstraint(condition=_in_choices("measure", Measure), name="indicator_measure_known"),
         ]
@@ -167,9 +167,7 @@ class Plan(BilingualName, models.Model):
     Kind = PlanKind
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
-    area = models.ForeignKey(
-        "districts.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="plans"
-    )
+    area = models.ForeignKey("districts.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="plans")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     name_zh = models.CharField(_("name (zh-Hans)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
@@ -325,10 +323,14 @@ class Target(models.Model):
         blank=True,
         help_text=_("完成省/市下达目标: the figure is set later by the province or city."),
     )
-    attribute = models.CharField(_("attribute 属性"), max_length=16, choices=Attribute.choices)
-    original_value = models.DecimalField(
-        _("value before revision"), null=True, blank=True, **DECIMAL
+    attribute = models.CharField(
+        _("attribute 属性"),
+        max_length=16,
+        choices=Attribute.choices,
+        blank=True,
+        help_text=_("Empty when the source does not say (a target stated in a plan's text or a speech)."),
     )
+    original_value = models.DecimalField(_("value before revision"), null=True, blank=True, **DECIMAL)
     revision_reason = models.TextField(_("reason for revision"), blank=True)
     footnotes = models.ManyToManyField(PlanNote, verbose_name=_("footnotes"), blank=True, related_name="targets")
     note = models.TextField(_("note"), blank=True)
@@ -375,7 +377,9 @@ class Target(models.Model):
                 condition=_in_choices("baseline_qualifier", Comparator, blank=True),
                 name="target_baseline_qualifier_known",
             ),
-            models.CheckConstraint(condition=_in_choices("attribute", Attribute), name="target_attribute_known"),
+            models.CheckConstraint(
+                condition=_in_choices("attribute", Attribute, blank=True), name="target_attribute_known"
+            ),
             models.CheckConstraint(
                 condition=_in_choices("assigned_by", AssignedBy, blank=True), name="target_assigned_by_known"
             ),
@@ -385,13 +389,10 @@ class Target(models.Model):
                 violation_error_message=_("A target with a comparator (about, at least…) needs a value."),
             ),
             models.CheckConstraint(
-                condition=Q(target_value__isnull=False)
-                | Q(linked_indicator__isnull=False)
-                | ~Q(assigned_by=""),
+                condition=Q(target_value__isnull=False) | Q(linked_indicator__isnull=False) | ~Q(assigned_by=""),
                 name="target_has_value_link_or_assignment",
                 violation_error_message=_(
-                    "A target needs a value unless it is linked to another indicator or assigned by the "
-                    "higher level."
+                    "A target needs a value unless it is linked to another indicator or assigned by the higher level."
                 ),
             ),
             models.CheckConstraint(
@@ -423,8 +424,10 @@ class Target(models.Model):
         if self.indicator_id:
             if self.is_cumulative and self.indicator.is_share:
                 errors.setdefault("is_cumulative", []).append(
-                    _("A share cannot be summed over the years: a cumulative target needs a flow, "
-                      "growth or reduction indicator, not %(indicator)s.")
+                    _(
+                        "A share cannot be summed over the years: a cumulative target needs a flow, "
+                        "growth or reduction indicator, not %(indicator)s."
+                    )
                     % {"indicator": self.indicator.name}
                 )
             if self.indicator.is_share:
@@ -488,18 +491,16 @@ class ValueStatus(models.TextChoices):
 class ReportedValue(models.Model):
     """A figure reported for an area, an indicator and a year (or quarter, or span of years).
 
-    `year` is the period the figure is reported for (the column of a table);
-    `reference_year` the year it actually measures, which can be earlier when
-    the table gives a 2019 value in its 2020 column. `span_from` is earlier than
-    `year` for a figure over several years: a `[ ]` five-year total or a 年均 average.
+    The period reported for is `span_from`–`year` (the column of a table): one
+    year, or several for a `[ ]` five-year total or a 年均 average.
+    `reference_year` is the last year the figure actually measures, earlier than
+    `year` when a table gives a 2019 value in its 2020 column.
     Every change is kept in `history` (who, when, old → new, why).
     """
 
     Status = ValueStatus
 
-    area = models.ForeignKey(
-        "districts.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="values"
-    )
+    area = models.ForeignKey("districts.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="values")
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="values"
     )
@@ -508,7 +509,9 @@ class ReportedValue(models.Model):
         _("quarter"), default=0, help_text=_("0 for the whole year, 1–4 for a quarter.")
     )
     span_from = models.PositiveSmallIntegerField(
-        _("covers from"), blank=True, help_text=_("The first year the figure covers; the same as the year for one year.")
+        _("covers from"),
+        blank=True,
+        help_text=_("The first year the figure covers; the same as the year for one year."),
     )
     reference_year = models.PositiveSmallIntegerField(
         _("reference year"), blank=True, help_text=_("The year the figure measures, if not the year.")
@@ -559,13 +562,11 @@ class ReportedValue(models.Model):
                 condition=_year_between("year") & _year_between("span_from") & _year_between("reference_year"),
                 name="value_years_in_range",
             ),
+            models.CheckConstraint(condition=Q(quarter__gte=0, quarter__lte=4), name="value_quarter_0_to_4"),
             models.CheckConstraint(
-                condition=Q(quarter__gte=0, quarter__lte=4), name="value_quarter_0_to_4"
-            ),
-            models.CheckConstraint(
-                condition=Q(span_from__lte=F("reference_year"), reference_year__lte=F("year")),
+                condition=Q(span_from__lte=F("year"), reference_year__lte=F("year")),
                 name="value_years_ordered",
-                violation_error_message=_("Expected span start ≤ reference year ≤ year."),
+                violation_error_message=_("The span start and the reference year cannot be after the year."),
             ),
             models.CheckConstraint(
                 condition=Q(quarter=0) | Q(span_from=F("year")),
@@ -581,6 +582,16 @@ class ReportedValue(models.Model):
     def __str__(self) -> str:
         return f"{self.area.code} {self.indicator.code} {self.period_label}: {self.value}"
 
+    def save(self, *args, **kwargs):
+        self._default_years()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        self._default_years()
+        if self.indicator_id and self.indicator.is_share and self.value is not None:
+            if not (Decimal(0) <= self.value <= Decimal(100)):
+                raise ValidationError({"value": _("A share lies between 0 and 100.")})
+
     @property
     def period_label(self) -> str:
         label = f"{self.span_from}–{self.year}" if self.span_from != self.year else str(self.year)
@@ -588,19 +599,9 @@ class ReportedValue(models.Model):
             label += f"Q{self.quarter}"
         return label
 
-    def save(self, *args, **kwargs):
+    def _default_years(self) -> None:
         # A figure for one year covers that year and measures that year unless told otherwise.
         if self.span_from is None:
             self.span_from = self.year
         if self.reference_year is None:
             self.reference_year = self.year
-        super().save(*args, **kwargs)
-
-    def clean(self) -> None:
-        if self.span_from is None:
-            self.span_from = self.year
-        if self.reference_year is None:
-            self.reference_year = self.year
-        if self.indicator_id and self.indicator.is_share and self.value is not None:
-            if not (Decimal(0) <= self.value <= Decimal(100)):
-                raise ValidationError({"value": _("A share lies between 0 and 100.")})

@@ -20,9 +20,7 @@ class StaleVersion(Exception):
 
     def __init__(self, current: ReportedValue):
         self.current = current
-        super().__init__(
-            f"{current} was changed meanwhile (now version {current.version}); reload before saving"
-        )
+        super().__init__(f"{current} was changed meanwhile (now version {current.version}); reload before saving")
 
 
 def record_value(

@@ -119,8 +119,14 @@ def test_a_revised_target_without_a_reason_is_refused():
 def test_a_five_year_plan_of_six_years_is_refused():
     refused(
         lambda: Plan.objects.create(
-            code="bad-plan", area=f.area(), kind="five_year", name_zh="x", name_en="x",
-            period_start=2021, period_end=2026, source_document=f.source(),
+            code="bad-plan",
+            area=f.area(),
+            kind="five_year",
+            name_zh="x",
+            name_en="x",
+            period_start=2021,
+            period_end=2026,
+            source_document=f.source(),
         )
     )
 
@@ -128,8 +134,14 @@ def test_a_five_year_plan_of_six_years_is_refused():
 def test_a_plan_ending_before_it_starts_is_refused():
     refused(
         lambda: Plan.objects.create(
-            code="bad-plan", area=f.area(), kind="vision", name_zh="x", name_en="x",
-            period_start=2035, period_end=2021, source_document=f.source(),
+            code="bad-plan",
+            area=f.area(),
+            kind="vision",
+            name_zh="x",
+            name_en="x",
+            period_start=2035,
+            period_end=2021,
+            source_document=f.source(),
         )
     )
 

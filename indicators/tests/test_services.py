@@ -29,7 +29,11 @@ def record(**fields):
 def test_a_new_value_is_preliminary_version_1_and_entered_by_the_user(analyst):
     row = record(user=analyst, source="统计公报")
     assert (row.status, row.version, row.entered_by, row.reference_year, row.span_from) == (
-        "preliminary", 1, analyst, 2023, 2023,
+        "preliminary",
+        1,
+        analyst,
+        2023,
+        2023,
     )
 
 
@@ -72,7 +76,9 @@ def test_revising_a_target_keeps_the_published_value_and_the_reason(analyst):
     services.revise_target(target, value=Decimal("41.6"), reason="新统计口径", user=analyst)
     target.refresh_from_db()
     assert (target.original_value, target.target_value, target.revision_reason) == (
-        Decimal("42.5"), Decimal("41.6"), "新统计口径",
+        Decimal("42.5"),
+        Decimal("41.6"),
+        "新统计口径",
     )
     assert target.history.first().history_change_reason == "新统计口径"
 

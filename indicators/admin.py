@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import Indicator, Plan, PlanNote, ReportedValue, SourceDocument, Target
+
+admin.site.site_header = _("gzplan 广州规划指标监测")
+admin.site.site_title = _("gzplan")
+admin.site.index_title = _("Plans, indicators and reported values 规划、指标与统计值")
+
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(admin.ModelAdmin):
+    list_display = ["key", "title_zh", "title_en", "publisher", "published"]
+    search_fields = ["key", "title_zh", "title_en", "publisher", "file"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "name_en", "unit_zh", "category", "direction", "measure"]
+    list_filter = ["category", "direction", "measure"]
+    search_fields = ["code", "name_zh", "name_en"]
+
+
+class PlanNoteInline(admin.TabularInline):
+    model = PlanNote
+    extra = 0
+    fields = ["number", "text_zh", "source_ref"]
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    fk_name = "plan"
+    extra = 0
+    show_change_link = True
+    autocomplete_fields = ["indicator", "linked_indicator"]
+    fields = [
+        "position", "row", "part", "indicator", "label_zh", "baseline_notation", "target_year",
+        "target_value", "comparator", "target_notation", "is_cumulative", "is_annual_average",
+        "linked_indicator", "assigned_by", "attribute",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("indicator", "linked_indicator")
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "name_en", "area", "kind", "period_start", "period_end", "source_document"]
+    list_filter = ["kind", "area"]
+    search_fields = ["code", "name_zh", "name_en", "area__name_zh", "area__name_en"]
+    list_select_related = ["area", "source_document"]
+    inlines = [TargetInline, PlanNoteInline]
+
+
+@admin.register(Target)
+class TargetAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "plan", "row", "part", "indicator", "baseline_notation", "target_notation", "target_value",
+        "comparator", "kind_label", "attribute",
+    ]
+    list_filter = ["plan__area", "plan", "attribute", "assigned_by", "is_cumulative", "is_annual_average"]
+    search_fields = ["indicator__code", "indicator__name_zh", "indicator__name_en", "label_zh", "plan__code"]
+    list_select_related = ["plan", "indicator", "linked_indicator"]
+    autocomplete_fields = ["indicator", "linked_indicator"]
+    filter_horizontal = ["footnotes"]
+    fieldsets = [
+        (None, {"fields": ["plan", "indicator", "position", "row", "part", "category_zh", "label_zh",
+                           "unit_label", "attribute"]}),
+        (_("Baseline 基期值"), {"fields": ["baseline_value", "baseline_qualifier", "baseline_year",
+                                         "baseline_span_from", "baseline_notation"]}),
+        (_("Target 目标值"), {"fields": ["target_year", "target_value", "comparator", "target_notation",
+                                       "is_cumulative", "is_annual_average", "linked_indicator",
+                                       "assigned_by"]}),
+        (_("Revision and notes 调整与注释"), {"fields": ["original_value", "revision_reason", "footnotes",
+                                                    "note", "source_document", "source_ref"]}),
+    ]
+
+    @admin.display(description=_("kind"))
+    def kind_label(self, obj: Target) -> str:
+        return obj.kind
+
+
+@admin.register(ReportedValue)
+class ReportedValueAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "area", "indicator", "year", "quarter", "span_from", "reference_year", "value", "qualifier",
+        "status", "version", "updated_at",
+    ]
+    list_filter = ["status", "year", "area", "indicator__category"]
+    search_fields = ["indicator__code", "indicator__name_zh", "indicator__name_en", "area__code",
+                     "area__name_zh", "area__name_en", "source", "note"]
+    list_select_related = ["area", "indicator"]
+    autocomplete_fields = ["area", "indicator"]
+    readonly_fields = ["version", "entered_by", "created_at", "updated_at"]
+    date_hierarchy = None
+
+    def save_model(self, request, obj, form, change):
+        services.save_value_from_form(obj, changed_fields=form.changed_data, user=request.user)
