@@ -1,0 +1,494 @@
+"""Load the real plan data from the CSV files in fixtures/.
+
+The files are read and checked in full before anything is written; the writes
+then run in one transaction. A missing file, an unknown column, a malformed or
+dangling cell stops the load with a message naming the file, the row and the
+column, and the database is left as it was. Running the load again changes
+nothing (rows are matched on their natural keys and saved only when they differ),
+so no spurious history is recorded.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+
+from districts.models import Area
+
+from .models import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    TARGET_COMPARATORS,
+    AssignedBy,
+    Attribute,
+    Comparator,
+    Direction,
+    Indicator,
+    IndicatorCategory,
+    Measure,
+    Plan,
+    PlanKind,
+    PlanNote,
+    ReportedValue,
+    SourceDocument,
+    Target,
+    ValueStatus,
+)
+
+FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+HISTORY_REASON = "loaded from fixtures/ (real data)"
+
+
+class FixtureError(Exception):
+    """A problem in a fixture file, located by file, row and column."""
+
+    def __init__(self, file: str, message: str, row: int | None = None, column: str | None = None):
+        self.file, self.row, self.column = file, row, column
+        where = file
+        if row is not None:
+            where += f", row {row}"
+        if column:
+            where += f", column '{column}'"
+        super().__init__(f"{where}: {message}")
+
+
+# --- cell parsers: each takes the raw text and returns a value or raises ValueError ---
+
+
+def text(raw: str) -> str:
+    return raw.strip()
+
+
+def required(raw: str) -> str:
+    value = raw.strip()
+    if not value:
+        raise ValueError("is required")
+    return value
+
+
+def decimal(raw: str) -> Decimal | None:
+    value = raw.strip()
+    if not value:
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not a number") from None
+    if not number.is_finite():
+        raise ValueError(f"{value!r} is not a finite number")
+    return number
+
+
+def required_decimal(raw: str) -> Decimal:
+    number = decimal(raw)
+    if number is None:
+        raise ValueError("is required")
+    return number
+
+
+def year(raw: str) -> int | None:
+    value = raw.strip()
+    if not value:
+        return None
+    if not value.isdigit() or not FIRST_YEAR <= int(value) <= LAST_YEAR:
+        raise ValueError(f"{value!r} is not a year between {FIRST_YEAR} and {LAST_YEAR}")
+    return int(value)
+
+
+def required_year(raw: str) -> int:
+    value = year(raw)
+    if value is None:
+        raise ValueError("is required")
+    return value
+
+
+def positive_int(raw: str) -> int | None:
+    value = raw.strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{value!r} is not a positive whole number")
+    return int(value)
+
+
+def flag(raw: str) -> bool:
+    value = raw.strip()
+    if value not in ("", "0", "1"):
+        raise ValueError(f"{value!r} is not 1, 0 or empty")
+    return value == "1"
+
+
+def one_of(choices: Iterable[str], blank: bool = False) -> Callable[[str], str]:
+    allowed = [str(c) for c in choices]
+
+    def parse(raw: str) -> str:
+        value = raw.strip()
+        if value == "" and blank:
+            return ""
+        if value not in allowed:
+            raise ValueError(f"{value!r} is not one of: {', '.join(allowed)}")
+        return value
+
+    return parse
+
+
+def numbers_list(raw: str) -> list[int]:
+    value = raw.strip()
+    if not value:
+        return []
+    try:
+        return [int(part) for part in value.split(";")]
+    except ValueError:
+        raise ValueError(f"{value!r} is not a ';'-separated list of note numbers") from None
+
+
+@dataclass
+class Row:
+    file: str
+    number: int  # the line in the file, counting the header as line 1
+    cells: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.cells[key]
+
+    def error(self, message: str, column: str | None = None) -> FixtureError:
+        return FixtureError(self.file, message, self.number, column)
+
+
+SCHEMAS: dict[str, dict[str, Callable[[str], Any]]] = {
+    "sources.csv": {
+        "key": required,
+        "file": text,
+        "title_zh": text,
+        "title_en": text,
+        "publisher": text,
+        "published": text,
+        "url": text,
+        "note": text,
+    },
+    "areas.csv": {
+        "code": required,
+        "level": one_of(Area.Level.values),
+        "parent": text,
+        "name_zh": required,
+        "name_en": required,
+        "positioning_zh": text,
+        "focus_zh": text,
+        "platforms_zh": text,
+        "source": text,
+        "source_ref": text,
+    },
+    "plans.csv": {
+        "code": required,
+        "area": required,
+        "kind": one_of(PlanKind.values),
+        "name_zh": required,
+        "name_en": required,
+        "period_start": required_year,
+        "period_end": required_year,
+        "source": required,
+        "source_ref": text,
+        "note": text,
+    },
+    "indicators.csv": {
+        "code": required,
+        "name_zh": required,
+        "name_en": required,
+        "unit_zh": text,
+        "unit_en": text,
+        "category": one_of(IndicatorCategory.values),
+        "direction": one_of(Direction.values),
+        "measure": one_of(Measure.values),
+        "note": text,
+    },
+    "plan_notes.csv": {
+        "plan": required,
+        "number": positive_int,
+        "text_zh": required,
+        "source": text,
+        "source_ref": text,
+    },
+    "targets.csv": {
+        "plan": required,
+        "row": text,
+        "part": positive_int,
+        "category_zh": text,
+        "label_zh": text,
+        "indicator": required,
+        "unit_label": text,
+        "baseline_value": decimal,
+        "baseline_qualifier": one_of(Comparator.values, blank=True),
+        "baseline_year": year,
+        "baseline_span_from": year,
+        "baseline_notation": text,
+        "target_year": required_year,
+        "target_value": decimal,
+        "comparator": one_of([c.value for c in TARGET_COMPARATORS], blank=True),
+        "target_notation": text,
+        "cumulative": flag,
+        "annual_average": flag,
+        "linked_indicator": text,
+        "assigned_by": one_of(AssignedBy.values, blank=True),
+        "attribute": one_of(Attribute.values, blank=True),
+        "original_value": decimal,
+        "revision_reason": text,
+        "footnotes": numbers_list,
+        "note": text,
+        "source": required,
+        "source_ref": text,
+    },
+    "values.csv": {
+        "area": required,
+        "indicator": required,
+        "year": required_year,
+        "quarter": text,
+        "span_from": year,
+        "reference_year": year,
+        "value": required_decimal,
+        "qualifier": one_of(Comparator.values, blank=True),
+        "notation": text,
+        "status": one_of(ValueStatus.values),
+        "source": required,
+        "source_ref": text,
+        "note": text,
+    },
+}
+LOAD_ORDER = list(SCHEMAS)
+
+
+def read_file(directory: Path, name: str) -> list[Row]:
+    """Read one fixture file and parse every cell, or raise FixtureError."""
+    path = directory / name
+    schema = SCHEMAS[name]
+    if not path.is_file():
+        raise FixtureError(name, f"file not found in {directory}")
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle, strict=True)
+            header = reader.fieldnames or []
+            missing = [column for column in schema if column not in header]
+            if missing:
+                raise FixtureError(name, f"missing column(s): {', '.join(missing)}", row=1)
+            unknown = [column for column in header if column not in schema]
+            if unknown:
+                raise FixtureError(name, f"unknown column(s): {', '.join(unknown)}", row=1)
+            rows = []
+            for raw in reader:
+                number = reader.line_num
+                extra = raw.pop(None, None)
+                short = sum(value is None for value in raw.values())
+                if extra or short:
+                    found = len(header) + len(extra or []) - short
+                    raise FixtureError(name, f"has {found} cells, the header has {len(header)}", row=number)
+                row = Row(name, number)
+                for column, parse in schema.items():
+                    try:
+                        row.cells[column] = parse(raw[column])
+                    except ValueError as exc:
+                        raise FixtureError(name, str(exc), number, column) from None
+                rows.append(row)
+    except UnicodeDecodeError as exc:
+        raise FixtureError(name, f"not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+    except csv.Error as exc:
+        raise FixtureError(name, f"malformed CSV: {exc}") from None
+    return rows
+
+
+def _upsert(model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]) -> tuple[Any, bool]:
+    """Create or update one row by its natural key; save only when something differs."""
+    obj = model._default_manager.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+    elif all(_same(getattr(obj, key), value) for key, value in values.items()):
+        return obj, False
+    else:
+        for key, value in values.items():
+            setattr(obj, key, value)
+    obj._change_reason = HISTORY_REASON  # recorded by django-simple-history where kept
+    obj.save()
+    return obj, True
+
+
+def _same(current: Any, new: Any) -> bool:
+    if isinstance(current, models.Model) or isinstance(new, models.Model):
+        return getattr(current, "pk", None) == getattr(new, "pk", None)
+    return current == new  # Decimals compare by value: 6.36 == 6.360000 as stored
+
+
+class Loader:
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.rows = {name: read_file(directory, name) for name in LOAD_ORDER}
+        self.changed = 0
+        self.counts: dict[str, int] = {}
+
+    def lookup(self, row: Row, column: str, table: dict[str, Any], what: str, blank: bool = False):
+        key = row[column]
+        if not key:
+            if blank:
+                return None
+            raise row.error("is required", column)
+        try:
+            return table[key]
+        except KeyError:
+            raise row.error(f"unknown {what} {key!r}", column) from None
+
+    def save(self, row: Row, model, lookup, values):
+        try:
+            with transaction.atomic():
+                obj, changed = _upsert(model, lookup, values)
+        except IntegrityError as exc:
+            raise row.error(f"refused by the database: {exc}") from None
+        self.changed += changed
+        return obj
+
+    def run(self) -> dict[str, int]:
+        sources = {}
+        for row in self.rows["sources.csv"]:
+            sources[row["key"]] = self.save(
+                row,
+                SourceDocument,
+                {"key": row["key"]},
+                {k: row[k] for k in ("file", "title_zh", "title_en", "publisher", "published", "url", "note")},
+            )
+        areas: dict[str, Area] = {}
+        for row in self.rows["areas.csv"]:
+            values = {
+                k: row[k]
+                for k in ("level", "name_zh", "name_en", "positioning_zh", "focus_zh", "platforms_zh", "source_ref")
+            }
+            values["parent"] = self.lookup(row, "parent", areas, "parent area (list parents first)", blank=True)
+            values["source_document"] = self.lookup(row, "source", sources, "source", blank=True)
+            areas[row["code"]] = self.save(row, Area, {"code": row["code"]}, values)
+        plans: dict[str, Plan] = {}
+        for row in self.rows["plans.csv"]:
+            values = {
+                k: row[k] for k in ("kind", "name_zh", "name_en", "period_start", "period_end", "source_ref", "note")
+            }
+            values["area"] = self.lookup(row, "area", areas, "area")
+            values["source_document"] = self.lookup(row, "source", sources, "source")
+            plans[row["code"]] = self.save(row, Plan, {"code": row["code"]}, values)
+        indicators: dict[str, Indicator] = {}
+        for row in self.rows["indicators.csv"]:
+            values = {
+                k: row[k]
+                for k in ("name_zh", "name_en", "unit_zh", "unit_en", "category", "direction", "measure", "note")
+            }
+            indicators[row["code"]] = self.save(row, Indicator, {"code": row["code"]}, values)
+        notes: dict[tuple[str, int], PlanNote] = {}
+        for row in self.rows["plan_notes.csv"]:
+            plan = self.lookup(row, "plan", plans, "plan")
+            notes[(row["plan"], row["number"])] = self.save(
+                row,
+                PlanNote,
+                {"plan": plan, "number": row["number"]},
+                {"text_zh": row["text_zh"], "source_ref": row["source_ref"]},
+            )
+        self._load_targets(plans, indicators, notes, sources)
+        self._load_values(areas, indicators, sources)
+        self.counts = {
+            "sources": len(sources),
+            "areas": len(areas),
+            "plans": len(plans),
+            "indicators": len(indicators),
+            "plan notes": len(notes),
+            "targets": len(self.rows["targets.csv"]),
+            "values": len(self.rows["values.csv"]),
+        }
+        return self.counts
+
+    def _load_targets(self, plans, indicators, notes, sources) -> None:
+        positions: dict[str, int] = {}
+        for row in self.rows["targets.csv"]:
+            plan = self.lookup(row, "plan", plans, "plan")
+            indicator = self.lookup(row, "indicator", indicators, "indicator")
+            positions[row["plan"]] = positions.get(row["plan"], 0) + (1 if row["part"] in (None, 1) else 0)
+            values = {
+                k: row[k]
+                for k in (
+                    "row",
+                    "category_zh",
+                    "label_zh",
+                    "unit_label",
+                    "baseline_value",
+                    "baseline_qualifier",
+                    "baseline_year",
+                    "baseline_span_from",
+                    "baseline_notation",
+                    "target_value",
+                    "comparator",
+                    "target_notation",
+                    "attribute",
+                    "original_value",
+                    "revision_reason",
+                    "note",
+                    "source_ref",
+                    "assigned_by",
+                )
+            }
+            values.update(
+                part=row["part"] or 1,
+                position=positions[row["plan"]],
+                is_cumulative=row["cumulative"],
+                is_annual_average=row["annual_average"],
+                linked_indicator=self.lookup(row, "linked_indicator", indicators, "indicator", blank=True),
+                source_document=self.lookup(row, "source", sources, "source"),
+            )
+            if not plan.covers(row["target_year"]):
+                raise row.error(
+                    f"{row['target_year']} is outside the plan's period {plan.period_start}–{plan.period_end}",
+                    "target_year",
+                )
+            target = self.save(
+                row, Target, {"plan": plan, "indicator": indicator, "target_year": row["target_year"]}, values
+            )
+            wanted = set()
+            for number in row["footnotes"]:
+                note = notes.get((row["plan"], number))
+                if note is None:
+                    raise row.error(f"plan {row['plan']} has no note {number}", "footnotes")
+                wanted.add(note.pk)
+            if set(target.footnotes.values_list("pk", flat=True)) != wanted:
+                target.footnotes.set(wanted)
+                self.changed += 1
+
+    def _load_values(self, areas, indicators, sources) -> None:
+        for row in self.rows["values.csv"]:
+            quarter = row["quarter"]
+            if quarter not in ("", "1", "2", "3", "4"):
+                raise row.error(f"{quarter!r} is not a quarter (1–4) or empty", "quarter")
+            source = self.lookup(row, "source", sources, "source")
+            lookup = {
+                "area": self.lookup(row, "area", areas, "area"),
+                "indicator": self.lookup(row, "indicator", indicators, "indicator"),
+                "year": row["year"],
+                "quarter": int(quarter or 0),
+                "span_from": row["span_from"] or row["year"],
+            }
+            citation = f"{source.file} {row['source_ref']}".strip()
+            values = {
+                "reference_year": row["reference_year"] or row["year"],
+                "value": row["value"],
+                "qualifier": row["qualifier"],
+                "notation": row["notation"],
+                "status": row["status"],
+                "source_document": source,
+                "source": citation,
+                "note": row["note"],
+            }
+            self.save(row, ReportedValue, lookup, values)
+
+
+def load_real_data(directory: Path | None = None) -> Loader:
+    """Load every fixture file in one transaction; raise FixtureError and write nothing on bad input."""
+    loader = Loader(directory or FIXTURES_DIR)  # reads and parses everything first
+    with transaction.atomic():
+        loader.run()
+    return loader
