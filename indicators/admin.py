@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -14,6 +15,7 @@ admin.site.index_title = _("Plans, indicators and reported values 规划、指�
 
 @admin.register(SourceDocument)
 class SourceDocumentAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["key", "title_zh", "title_en", "publisher", "published"]
     search_fields = ["key", "title_zh", "title_en", "publisher", "file"]
 
@@ -38,9 +40,21 @@ class TargetInline(admin.TabularInline):
     show_change_link = True
     autocomplete_fields = ["indicator", "linked_indicator"]
     fields = [
-        "position", "row", "part", "indicator", "label_zh", "baseline_notation", "target_year",
-        "target_value", "comparator", "target_notation", "is_cumulative", "is_annual_average",
-        "linked_indicator", "assigned_by", "attribute",
+        "position",
+        "row",
+        "part",
+        "indicator",
+        "label_zh",
+        "baseline_notation",
+        "target_year",
+        "target_value",
+        "comparator",
+        "target_notation",
+        "is_cumulative",
+        "is_annual_average",
+        "linked_indicator",
+        "assigned_by",
+        "attribute",
     ]
 
     def get_queryset(self, request):
@@ -59,8 +73,16 @@ class PlanAdmin(admin.ModelAdmin):
 @admin.register(Target)
 class TargetAdmin(SimpleHistoryAdmin):
     list_display = [
-        "plan", "row", "part", "indicator", "baseline_notation", "target_notation", "target_value",
-        "comparator", "kind_label", "attribute",
+        "plan",
+        "row",
+        "part",
+        "indicator",
+        "baseline_notation",
+        "target_notation",
+        "target_value",
+        "comparator",
+        "kind_label",
+        "attribute",
     ]
     list_filter = ["plan__area", "plan", "attribute", "assigned_by", "is_cumulative", "is_annual_average"]
     search_fields = ["indicator__code", "indicator__name_zh", "indicator__name_en", "label_zh", "plan__code"]
@@ -68,15 +90,53 @@ class TargetAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["indicator", "linked_indicator"]
     filter_horizontal = ["footnotes"]
     fieldsets = [
-        (None, {"fields": ["plan", "indicator", "position", "row", "part", "category_zh", "label_zh",
-                           "unit_label", "attribute"]}),
-        (_("Baseline 基期值"), {"fields": ["baseline_value", "baseline_qualifier", "baseline_year",
-                                         "baseline_span_from", "baseline_notation"]}),
-        (_("Target 目标值"), {"fields": ["target_year", "target_value", "comparator", "target_notation",
-                                       "is_cumulative", "is_annual_average", "linked_indicator",
-                                       "assigned_by"]}),
-        (_("Revision and notes 调整与注释"), {"fields": ["original_value", "revision_reason", "footnotes",
-                                                    "note", "source_document", "source_ref"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "plan",
+                    "indicator",
+                    "position",
+                    "row",
+                    "part",
+                    "category_zh",
+                    "label_zh",
+                    "unit_label",
+                    "attribute",
+                ]
+            },
+        ),
+        (
+            _("Baseline 基期值"),
+            {
+                "fields": [
+                    "baseline_value",
+                    "baseline_qualifier",
+                    "baseline_year",
+                    "baseline_span_from",
+                    "baseline_notation",
+                ]
+            },
+        ),
+        (
+            _("Target 目标值"),
+            {
+                "fields": [
+                    "target_year",
+                    "target_value",
+                    "comparator",
+                    "target_notation",
+                    "is_cumulative",
+                    "is_annual_average",
+                    "linked_indicator",
+                    "assigned_by",
+                ]
+            },
+        ),
+        (
+            _("Revision and notes 调整与注释"),
+            {"fields": ["original_value", "revision_reason", "footnotes", "note", "source_document", "source_ref"]},
+        ),
     ]
 
     @admin.display(description=_("kind"))
@@ -87,12 +147,29 @@ class TargetAdmin(SimpleHistoryAdmin):
 @admin.register(ReportedValue)
 class ReportedValueAdmin(SimpleHistoryAdmin):
     list_display = [
-        "area", "indicator", "year", "quarter", "span_from", "reference_year", "value", "qualifier",
-        "status", "version", "updated_at",
+        "area",
+        "indicator",
+        "year",
+        "quarter",
+        "span_from",
+        "reference_year",
+        "value",
+        "qualifier",
+        "status",
+        "version",
+        "updated_at",
     ]
     list_filter = ["status", "year", "area", "indicator__category"]
-    search_fields = ["indicator__code", "indicator__name_zh", "indicator__name_en", "area__code",
-                     "area__name_zh", "area__name_en", "source", "note"]
+    search_fields = [
+        "indicator__code",
+        "indicator__name_zh",
+        "indicator__name_en",
+        "area__code",
+        "area__name_zh",
+        "area__name_en",
+        "source",
+        "note",
+    ]
     list_select_related = ["area", "indicator"]
     autocomplete_fields = ["area", "indicator"]
     readonly_fields = ["version", "entered_by", "created_at", "updated_at"]

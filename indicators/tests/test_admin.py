@@ -49,8 +49,7 @@ def test_a_plan_page_shows_its_targets_inline(staff_client):
 
 def test_values_are_findable_by_area_indicator_and_year(staff_client):
     url = admin_url(ReportedValue, "changelist")
-    response = staff_client.get(url, {"q": "gdp", "area__id__exact": Area.objects.get(code="440100").pk,
-                                      "year": 2023})
+    response = staff_client.get(url, {"q": "gdp", "area__id__exact": Area.objects.get(code="440100").pk, "year": 2023})
     assert response.status_code == 200
     shown = list(response.context["cl"].result_list)
     assert shown and all(v.area.code == "440100" and v.year == 2023 for v in shown)
@@ -66,10 +65,19 @@ def test_targets_are_searchable_by_chinese_indicator_name(staff_client):
 def test_editing_a_value_in_the_admin_bumps_its_version_and_records_who(staff_client):
     row = ReportedValue.objects.get(area__code="440100", indicator__code="gdp", year=2023)
     data = {
-        "area": row.area_id, "indicator": row.indicator_id, "year": row.year, "quarter": row.quarter,
-        "span_from": row.span_from, "reference_year": row.reference_year, "value": "30400",
-        "qualifier": row.qualifier, "notation": row.notation, "status": "final",
-        "source_document": row.source_document_id or "", "source": row.source, "note": row.note,
+        "area": row.area_id,
+        "indicator": row.indicator_id,
+        "year": row.year,
+        "quarter": row.quarter,
+        "span_from": row.span_from,
+        "reference_year": row.reference_year,
+        "value": "30400",
+        "qualifier": row.qualifier,
+        "notation": row.notation,
+        "status": "final",
+        "source_document": row.source_document_id or "",
+        "source": row.source,
+        "note": row.note,
     }
     response = staff_client.post(admin_url(ReportedValue, "change", row.pk), data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -83,9 +91,19 @@ def test_editing_a_value_in_the_admin_bumps_its_version_and_records_who(staff_cl
 def test_the_admin_refuses_a_share_above_100_with_a_message(staff_client):
     share = Indicator.objects.filter(measure="share").first()
     data = {
-        "area": Area.objects.get(code="440104").pk, "indicator": share.pk, "year": 2023, "quarter": 0,
-        "span_from": "", "reference_year": "", "value": "120", "qualifier": "", "notation": "",
-        "status": "preliminary", "source_document": "", "source": "", "note": "",
+        "area": Area.objects.get(code="440104").pk,
+        "indicator": share.pk,
+        "year": 2023,
+        "quarter": 0,
+        "span_from": "",
+        "reference_year": "",
+        "value": "120",
+        "qualifier": "",
+        "notation": "",
+        "status": "preliminary",
+        "source_document": "",
+        "source": "",
+        "note": "",
     }
     response = staff_client.post(admin_url(ReportedValue, "add"), data)
     assert response.status_code == 200
