@@ -1,0 +1,20 @@
+# gzplan under gunicorn, static files served by whitenoise.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+
+COPY pyproject.toml README.md ./
+COPY gzplan gzplan
+COPY districts districts
+COPY indicators indicators
+RUN pip install --no-cache-dir .
+
+COPY . .
+# collectstatic needs settings that import; the real key comes from the environment at run time.
+RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+
+RUN useradd --system --home /app gzplan && mkdir -p /app/var && chown -R gzplan /app/var
+USER gzplan
+EXPOSE 8000
+CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py load_real_data && exec gunicorn gzplan.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]
