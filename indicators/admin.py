@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .formatting import plain_number
 from .models import Indicator, Plan, PlanNote, ReportedValue, SourceDocument, Target
 
 admin.site.site_header = _("gzplan 广州规划指标监测")
@@ -79,7 +80,7 @@ class TargetAdmin(SimpleHistoryAdmin):
         "indicator",
         "baseline_notation",
         "target_notation",
-        "target_value",
+        "target_number",
         "comparator",
         "kind_label",
         "attribute",
@@ -143,6 +144,10 @@ class TargetAdmin(SimpleHistoryAdmin):
     def kind_label(self, obj: Target) -> str:
         return obj.kind
 
+    @admin.display(description=_("target value"), ordering="target_value")
+    def target_number(self, obj: Target) -> str:
+        return plain_number(obj.target_value)
+
 
 @admin.register(ReportedValue)
 class ReportedValueAdmin(SimpleHistoryAdmin):
@@ -153,7 +158,7 @@ class ReportedValueAdmin(SimpleHistoryAdmin):
         "quarter",
         "span_from",
         "reference_year",
-        "value",
+        "value_number",
         "qualifier",
         "status",
         "version",
@@ -173,6 +178,11 @@ class ReportedValueAdmin(SimpleHistoryAdmin):
     list_select_related = ["area", "indicator"]
     autocomplete_fields = ["area", "indicator"]
     readonly_fields = ["version", "entered_by", "created_at", "updated_at"]
+
+    @admin.display(description=_("value"), ordering="value")
+    def value_number(self, obj: ReportedValue) -> str:
+        return plain_number(obj.value)
+
     date_hierarchy = None
 
     def save_model(self, request, obj, form, change):

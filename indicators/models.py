@@ -18,6 +18,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .formatting import plain_number
+
 FIRST_YEAR = 1949
 LAST_YEAR = 2100
 DECIMAL = {"max_digits": 20, "decimal_places": 6}
@@ -580,7 +582,7 @@ class ReportedValue(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.area.code} {self.indicator.code} {self.period_label}: {self.value}"
+        return f"{self.area.code} {self.indicator.code} {self.period_label}: {plain_number(self.value)}"
 
     def save(self, *args, **kwargs):
         self._default_years()
