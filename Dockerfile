@@ -4,11 +4,11 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
 
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
 COPY gzplan gzplan
 COPY districts districts
 COPY indicators indicators
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir --constraint requirements.lock .
 
 COPY . .
 # collectstatic needs settings that import; the real key comes from the environment at run time.

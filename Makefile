@@ -6,15 +6,23 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-sqlite test-postgres migrations-check lint check-deploy
+.PHONY: install lock run test test-sqlite test-postgres migrations-check lint check-deploy
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e ".[dev]"
+	$(VENV)/bin/pip install --quiet --constraint requirements.lock -e ".[dev]"
 	touch $@
+
+# Re-resolve the pins in pyproject.toml into requirements.lock.
+lock:
+	rm -rf .venv-lock && python3 -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet -e ".[dev]"
+	{ echo "# Every package, pinned: the constraints for make install and the Docker image. Regenerate with \`make lock\`."; \
+	  .venv-lock/bin/pip freeze --exclude-editable | grep -v "^gzplan"; } > requirements.lock
+	rm -rf .venv-lock
 
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput

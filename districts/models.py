@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from gzplan.bilingual import BilingualName
 
 
 class AreaQuerySet(models.QuerySet):
@@ -16,7 +17,7 @@ class AreaQuerySet(models.QuerySet):
         return self.filter(level=Area.Level.CITY)
 
 
-class Area(models.Model):
+class Area(BilingualName, models.Model):
     """A city or district with plans of its own (地区)."""
 
     class Level(models.TextChoices):
@@ -80,8 +81,3 @@ class Area(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name_zh} {self.name_en} ({self.code})"
-
-    @property
-    def name(self) -> str:
-        """The name in the active language."""
-        return self.name_en if (get_language() or "").startswith("en") else self.name_zh

@@ -14,9 +14,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from gzplan.bilingual import BilingualName
 
 from .formatting import plain_number
 
@@ -32,17 +33,6 @@ def _year_between(field: str) -> Q:
 def _in_choices(field: str, choices: type[models.TextChoices], blank: bool = False) -> Q:
     allowed = list(choices.values) + ([""] if blank else [])
     return Q(**{f"{field}__in": allowed})
-
-
-class BilingualName:
-    """`name` in the active language, from name_zh / name_en."""
-
-    name_zh: str
-    name_en: str
-
-    @property
-    def name(self) -> str:
-        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
 
 
 class Comparator(models.TextChoices):

@@ -301,19 +301,33 @@ def read_file(directory: Path, name: str) -> list[Row]:
     return rows
 
 
-def _upsert(model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]) -> tuple[Any, bool]:
-    """Create or update one row by its natural key; save only when something differs."""
+def _upsert(model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]) -> tuple[Any, str]:
+    """Create or update one row by its natural key; save only when something differs.
+
+    Returns the object and what happened: "created", "updated", "unchanged", or "kept"
+    when a figure or target has been changed by someone since the loader wrote it
+    (its history says so): an analyst's revision is never overwritten by a reload.
+    """
     obj = model._default_manager.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values)
+        outcome = "created"
     elif all(_same(getattr(obj, key), value) for key, value in values.items()):
-        return obj, False
+        return obj, "unchanged"
+    elif hasattr(obj, "history") and _edited_since_loaded(obj):
+        return obj, "kept"
     else:
         for key, value in values.items():
             setattr(obj, key, value)
+        outcome = "updated"
     obj._change_reason = HISTORY_REASON  # recorded by django-simple-history where kept
     obj.save()
-    return obj, True
+    return obj, outcome
+
+
+def _edited_since_loaded(obj: models.Model) -> bool:
+    latest = obj.history.order_by("-history_date", "-history_id").first()
+    return latest is not None and latest.history_change_reason != HISTORY_REASON
 
 
 def _same(current: Any, new: Any) -> bool:
@@ -327,6 +341,7 @@ class Loader:
         self.directory = directory
         self.rows = {name: read_file(directory, name) for name in LOAD_ORDER}
         self.changed = 0
+        self.kept: list[str] = []
         self.counts: dict[str, int] = {}
 
     def lookup(self, row: Row, column: str, table: dict[str, Any], what: str, blank: bool = False):
@@ -343,10 +358,12 @@ class Loader:
     def save(self, row: Row, model, lookup, values):
         try:
             with transaction.atomic():
-                obj, changed = _upsert(model, lookup, values)
+                obj, outcome = _upsert(model, lookup, values)
         except IntegrityError as exc:
             raise row.error(f"refused by the database: {exc}") from None
-        self.changed += changed
+        self.changed += outcome in ("created", "updated")
+        if outcome == "kept":
+            self.kept.append(f"{row.file} row {row.number} ({obj})")
         return obj
 
     def run(self) -> dict[str, int]:

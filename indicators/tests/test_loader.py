@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,25 @@ def test_a_corrected_figure_is_updated_and_the_old_one_kept_in_history(fixtures_
     row.refresh_from_db()
     assert str(row.value) == "30355.740000"
     assert [str(h.value) for h in row.history.order_by("history_date")] == ["30355.730000", "30355.740000"]
+
+
+def test_a_reload_never_overwrites_a_figure_an_analyst_has_revised(fixtures_copy, capsys):
+    from indicators import services
+
+    row = ReportedValue.objects.get(area__code="440100", indicator__code="gdp", year=2023)
+    services.record_value(
+        area=row.area,
+        indicator=row.indicator,
+        year=2023,
+        value=Decimal("30355.8"),
+        status="final",
+        reason="final figure from the statistical yearbook",
+    )
+    edit(fixtures_copy / "values.csv", "30355.73", "30355.74")
+    loader = load_real_data(fixtures_copy)
+    row.refresh_from_db()
+    assert (row.value, row.status) == (Decimal("30355.8"), "final")
+    assert loader.changed == 0
+    assert len(loader.kept) == 1 and "values.csv row" in loader.kept[0]
+    call_command("load_real_data", "--dir", str(fixtures_copy))
+    assert "Kept as edited since it was loaded" in capsys.readouterr().out

@@ -21,3 +21,5 @@ class Command(BaseCommand):
         summary = ", ".join(f"{count} {what}" for what, count in loader.counts.items())
         verb = f"{loader.changed} rows written" if loader.changed else "already up to date"
         self.stdout.write(self.style.SUCCESS(f"Real data: {summary} ({verb})."))
+        for kept in loader.kept:
+            self.stdout.write(self.style.WARNING(f"Kept as edited since it was loaded, not reloaded: {kept}"))
