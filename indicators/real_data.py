@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from districts.models import Area
@@ -320,6 +321,7 @@ def _upsert(model: type[models.Model], lookup: dict[str, Any], values: dict[str,
         for key, value in values.items():
             setattr(obj, key, value)
         outcome = "updated"
+    obj.full_clean()  # the model's own rules, with their messages, before the database's
     obj._change_reason = HISTORY_REASON  # recorded by django-simple-history where kept
     obj.save()
     return obj, outcome
@@ -328,6 +330,15 @@ def _upsert(model: type[models.Model], lookup: dict[str, Any], values: dict[str,
 def _edited_since_loaded(obj: models.Model) -> bool:
     latest = obj.history.order_by("-history_date", "-history_id").first()
     return latest is not None and latest.history_change_reason != HISTORY_REASON
+
+
+def _messages(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return "; ".join(
+            f"{field}: {' '.join(messages)}" if field != "__all__" else " ".join(messages)
+            for field, messages in error.message_dict.items()
+        )
+    return " ".join(error.messages)
 
 
 def _same(current: Any, new: Any) -> bool:
@@ -343,6 +354,7 @@ class Loader:
         self.changed = 0
         self.kept: list[str] = []
         self.counts: dict[str, int] = {}
+        self._seen: dict[tuple, int] = {}
 
     def lookup(self, row: Row, column: str, table: dict[str, Any], what: str, blank: bool = False):
         key = row[column]
@@ -356,9 +368,15 @@ class Loader:
             raise row.error(f"unknown {what} {key!r}", column) from None
 
     def save(self, row: Row, model, lookup, values):
+        key = (row.file, *((k, getattr(v, "code", getattr(v, "pk", v))) for k, v in sorted(lookup.items())))
+        if key in self._seen:
+            raise row.error(f"repeats row {self._seen[key]} ({', '.join(f'{k}={v}' for k, v in key[1:])})")
+        self._seen[key] = row.number
         try:
             with transaction.atomic():
                 obj, outcome = _upsert(model, lookup, values)
+        except ValidationError as exc:
+            raise row.error(_messages(exc)) from None
         except IntegrityError as exc:
             raise row.error(f"refused by the database: {exc}") from None
         self.changed += outcome in ("created", "updated")

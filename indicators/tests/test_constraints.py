@@ -116,34 +116,29 @@ def test_a_revised_target_without_a_reason_is_refused():
     refused(lambda: f.target(original_value=Decimal("40")).save())
 
 
-def test_a_five_year_plan_of_six_years_is_refused():
-    refused(
-        lambda: Plan.objects.create(
-            code="bad-plan",
-            area=f.area(),
-            kind="five_year",
-            name_zh="x",
-            name_en="x",
-            period_start=2021,
-            period_end=2026,
-            source_document=f.source(),
-        )
+def plan(kind: str, start: int, end: int) -> Plan:
+    return Plan(
+        code="bad-plan",
+        area=f.area(),
+        kind=kind,
+        name_zh="x",
+        name_en="x",
+        period_start=start,
+        period_end=end,
+        source_document=f.source(),
     )
+
+
+def test_a_five_year_plan_of_six_years_is_refused():
+    refused(plan("five_year", 2021, 2026).save)
+
+
+def test_an_annual_plan_of_two_years_is_refused():
+    refused(plan("annual", 2024, 2025).save)
 
 
 def test_a_plan_ending_before_it_starts_is_refused():
-    refused(
-        lambda: Plan.objects.create(
-            code="bad-plan",
-            area=f.area(),
-            kind="vision",
-            name_zh="x",
-            name_en="x",
-            period_start=2035,
-            period_end=2021,
-            source_document=f.source(),
-        )
-    )
+    refused(plan("vision", 2035, 2021).save)
 
 
 def test_an_area_code_that_is_not_six_digits_is_refused():

@@ -89,13 +89,31 @@ def test_an_unknown_area_found_while_writing_rolls_back_what_was_written(fixture
     assert dump() == before
 
 
-def test_a_share_above_100_is_refused_by_the_database_and_named(fixtures_copy):
+def test_a_share_above_100_is_refused_and_named(fixtures_copy):
     share = Indicator.objects.filter(measure="share").first()
     line = append(fixtures_copy / "values.csv", f"440104,{share.code},2023,,,,120,,,preliminary,001,,")
     before = dump()
-    with pytest.raises(FixtureError, match=rf"values\.csv, row {line}: refused by the database"):
+    with pytest.raises(FixtureError, match=rf"values\.csv, row {line}: value: A share lies between 0 and 100"):
         load_real_data(fixtures_copy)
     assert dump() == before
+
+
+def test_a_cumulative_target_on_a_share_is_refused_and_named(fixtures_copy):
+    share = Indicator.objects.filter(measure="share").exclude(targets__plan__code="yuexiu-14th-fyp").first()
+    line = append(
+        fixtures_copy / "targets.csv",
+        f"yuexiu-14th-fyp,,1,,x,{share.code},%,,,,,,2025,10,,[10],1,,,,,,,,,004,",
+    )
+    with pytest.raises(FixtureError, match=rf"targets\.csv, row {line}: is_cumulative: A share cannot be summed"):
+        load_real_data(fixtures_copy)
+
+
+def test_a_repeated_row_is_named(fixtures_copy):
+    path = fixtures_copy / "values.csv"
+    first = path.read_text(encoding="utf-8").splitlines()[1]
+    line = append(path, first)
+    with pytest.raises(FixtureError, match=rf"values\.csv, row {line}: repeats row 2 "):
+        load_real_data(fixtures_copy)
 
 
 def test_a_row_with_too_many_cells_is_named(fixtures_copy):
