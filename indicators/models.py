@@ -116,6 +116,15 @@ class Indicator(BilingualName, models.Model):
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices, default=Direction.HIGHER)
     measure = models.CharField(_("what is measured"), max_length=16, choices=Measure.choices)
+    growth_of = models.ForeignKey(
+        "self",
+        verbose_name=_("growth of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="growth_indicators",
+        help_text=_("For a growth rate: the level it is the growth of (GDP for GDP growth)."),
+    )
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -253,12 +262,18 @@ class AssignedBy(models.TextChoices):
     CITY = "city", _("the city 市下达")
 
 
+class Assessment(models.TextChoices):
+    MET = "met", _("met 已完成")
+    NOT_MET = "not_met", _("not met 未完成")
+
+
 class Target(models.Model):
     """One indicator's target in one plan: a row (or part of a row) of the plan table."""
 
     Attribute = Attribute
 
     AssignedBy = AssignedBy
+    Assessment = Assessment
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="targets")
     indicator = models.ForeignKey(
@@ -322,6 +337,24 @@ class Target(models.Model):
         blank=True,
         help_text=_("Empty when the source does not say (a target stated in a plan's text or a speech)."),
     )
+    tolerance = models.DecimalField(
+        _("band"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For 'about' and 'in step with' targets: how far off still counts as met, in the indicator's "
+            "unit. Empty: 5% of the target."
+        ),
+        **DECIMAL,
+    )
+    assessment = models.CharField(
+        _("judged by the reviewing body"),
+        max_length=16,
+        choices=Assessment.choices,
+        blank=True,
+        help_text=_("For a target assigned by the higher level and judged met or not met without a figure."),
+    )
+    assessment_source = models.CharField(_("source of the judgement"), max_length=300, blank=True)
     original_value = models.DecimalField(_("value before revision"), null=True, blank=True, **DECIMAL)
     revision_reason = models.TextField(_("reason for revision"), blank=True)
     footnotes = models.ManyToManyField(PlanNote, verbose_name=_("footnotes"), blank=True, related_name="targets")
@@ -397,6 +430,20 @@ class Target(models.Model):
                 violation_error_message=_("A target is either a period total or an annual average, not both."),
             ),
             models.CheckConstraint(
+                condition=_in_choices("assessment", Assessment, blank=True), name="target_assessment_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(assessment="") | (~Q(assigned_by="") & ~Q(assessment_source="")),
+                name="target_assessment_of_assigned_with_source",
+                violation_error_message=_(
+                    "A judgement (met / not met) is for a target assigned by the higher level, and needs its source."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(tolerance__isnull=True) | Q(tolerance__gte=0),
+                name="target_tolerance_not_negative",
+            ),
+            models.CheckConstraint(
                 condition=Q(original_value__isnull=True) | ~Q(revision_reason=""),
                 name="target_revision_has_reason",
                 violation_error_message=_("A revised target needs the reason for its revision."),
@@ -437,6 +484,12 @@ class Target(models.Model):
             errors.setdefault("target_value", []).append(
                 _("Give a value, or mark the target as linked or assigned by the higher level.")
             )
+        if self.assessment and not self.assigned_by:
+            errors.setdefault("assessment", []).append(
+                _("Only a target assigned by the higher level is judged met / not met without a figure.")
+            )
+        if self.assessment and not self.assessment_source.strip():
+            errors.setdefault("assessment_source", []).append(_("Say who judged it, and where."))
         if self.original_value is not None and not self.revision_reason.strip():
             errors.setdefault("revision_reason", []).append(_("Say why the target was revised."))
         if errors:

@@ -27,6 +27,7 @@ from .models import (
     FIRST_YEAR,
     LAST_YEAR,
     TARGET_COMPARATORS,
+    Assessment,
     AssignedBy,
     Attribute,
     Comparator,
@@ -207,6 +208,7 @@ SCHEMAS: dict[str, dict[str, Callable[[str], Any]]] = {
         "category": one_of(IndicatorCategory.values),
         "direction": one_of(Direction.values),
         "measure": one_of(Measure.values),
+        "growth_of": text,
         "note": text,
     },
     "plan_notes.csv": {
@@ -238,6 +240,9 @@ SCHEMAS: dict[str, dict[str, Callable[[str], Any]]] = {
         "linked_indicator": text,
         "assigned_by": one_of(AssignedBy.values, blank=True),
         "attribute": one_of(Attribute.values, blank=True),
+        "tolerance": decimal,
+        "assessment": one_of(Assessment.values, blank=True),
+        "assessment_source": text,
         "original_value": decimal,
         "revision_reason": text,
         "footnotes": numbers_list,
@@ -416,6 +421,7 @@ class Loader:
                 k: row[k]
                 for k in ("name_zh", "name_en", "unit_zh", "unit_en", "category", "direction", "measure", "note")
             }
+            values["growth_of"] = self.lookup(row, "growth_of", indicators, "indicator (list it first)", blank=True)
             indicators[row["code"]] = self.save(row, Indicator, {"code": row["code"]}, values)
         notes: dict[tuple[str, int], PlanNote] = {}
         for row in self.rows["plan_notes.csv"]:
@@ -466,6 +472,9 @@ class Loader:
                     "note",
                     "source_ref",
                     "assigned_by",
+                    "tolerance",
+                    "assessment",
+                    "assessment_source",
                 )
             }
             values.update(

@@ -1,128 +1,21 @@
-"""Integrity rules that span two tables, enforced by the database itself.
-
-A CHECK constraint sees one row only, so these rules are triggers, written for
-both PostgreSQL and SQLite:
-- a value of a share indicator lies between 0 and 100 (values and targets);
-- a target's year lies within its plan's period;
-- a cumulative target ([ ], a total over the years) is never on a share.
-Each raises an integrity error (SQLSTATE 23514 on PostgreSQL), so Django
-reports an IntegrityError and the transaction is rolled back.
-"""
+"""Install the triggers that enforce rules spanning two tables (see indicators/db_rules.py)."""
 
 from django.db import migrations
 
-SHARE_VALUE = "value of a share indicator must lie between 0 and 100"
-TARGET_YEAR = "target year lies outside the plan period"
-CUMULATIVE_SHARE = "a cumulative target cannot be on a share indicator"
 
-SQLITE = [
-    f"""
-    CREATE TRIGGER IF NOT EXISTS value_share_bounds_{op}
-    BEFORE {op.upper()} ON indicators_reportedvalue FOR EACH ROW
-    WHEN (SELECT measure FROM indicators_indicator WHERE id = NEW.indicator_id) = 'share'
-         AND (CAST(NEW.value AS REAL) < 0 OR CAST(NEW.value AS REAL) > 100)
-    BEGIN SELECT RAISE(ABORT, '{SHARE_VALUE}'); END;
-    """
-    for op in ("insert", "update")
-] + [
-    f"""
-    CREATE TRIGGER IF NOT EXISTS target_checks_{op}
-    BEFORE {op.upper()} ON indicators_target FOR EACH ROW
-    BEGIN
-        SELECT RAISE(ABORT, '{TARGET_YEAR}')
-        WHERE NOT EXISTS (
-            SELECT 1 FROM indicators_plan p WHERE p.id = NEW.plan_id
-            AND NEW.target_year BETWEEN p.period_start AND p.period_end);
-        SELECT RAISE(ABORT, '{CUMULATIVE_SHARE}')
-        WHERE NEW.is_cumulative
-            AND (SELECT measure FROM indicators_indicator WHERE id = NEW.indicator_id) = 'share';
-        SELECT RAISE(ABORT, '{SHARE_VALUE}')
-        WHERE (SELECT measure FROM indicators_indicator WHERE id = NEW.indicator_id) = 'share'
-            AND (CAST(NEW.target_value AS REAL) NOT BETWEEN 0 AND 100
-                 OR CAST(NEW.baseline_value AS REAL) NOT BETWEEN 0 AND 100
-                 OR CAST(NEW.original_value AS REAL) NOT BETWEEN 0 AND 100);
-    END;
-    """
-    for op in ("insert", "update")
-]
+def install(apps, schema_editor):
+    from indicators import db_rules
 
-SQLITE_DROP = [
-    "DROP TRIGGER IF EXISTS value_share_bounds_insert;",
-    "DROP TRIGGER IF EXISTS value_share_bounds_update;",
-    "DROP TRIGGER IF EXISTS target_checks_insert;",
-    "DROP TRIGGER IF EXISTS target_checks_update;",
-]
-
-POSTGRES = [
-    f"""
-    CREATE OR REPLACE FUNCTION gzplan_value_share_bounds() RETURNS trigger AS $$
-    BEGIN
-        IF (SELECT measure FROM indicators_indicator WHERE id = NEW.indicator_id) = 'share'
-           AND (NEW.value < 0 OR NEW.value > 100) THEN
-            RAISE EXCEPTION '{SHARE_VALUE}' USING ERRCODE = 'check_violation';
-        END IF;
-        RETURN NEW;
-    END $$ LANGUAGE plpgsql;
-    """,
-    """
-    CREATE TRIGGER value_share_bounds BEFORE INSERT OR UPDATE ON indicators_reportedvalue
-    FOR EACH ROW EXECUTE FUNCTION gzplan_value_share_bounds();
-    """,
-    f"""
-    CREATE OR REPLACE FUNCTION gzplan_target_checks() RETURNS trigger AS $$
-    DECLARE
-        indicator_measure text;
-    BEGIN
-        IF NOT EXISTS (SELECT 1 FROM indicators_plan p WHERE p.id = NEW.plan_id
-                       AND NEW.target_year BETWEEN p.period_start AND p.period_end) THEN
-            RAISE EXCEPTION '{TARGET_YEAR}' USING ERRCODE = 'check_violation';
-        END IF;
-        SELECT measure INTO indicator_measure FROM indicators_indicator WHERE id = NEW.indicator_id;
-        IF indicator_measure = 'share' THEN
-            IF NEW.is_cumulative THEN
-                RAISE EXCEPTION '{CUMULATIVE_SHARE}' USING ERRCODE = 'check_violation';
-            END IF;
-            IF NEW.target_value NOT BETWEEN 0 AND 100 OR NEW.baseline_value NOT BETWEEN 0 AND 100
-               OR NEW.original_value NOT BETWEEN 0 AND 100 THEN
-                RAISE EXCEPTION '{SHARE_VALUE}' USING ERRCODE = 'check_violation';
-            END IF;
-        END IF;
-        RETURN NEW;
-    END $$ LANGUAGE plpgsql;
-    """,
-    """
-    CREATE TRIGGER target_checks BEFORE INSERT OR UPDATE ON indicators_target
-    FOR EACH ROW EXECUTE FUNCTION gzplan_target_checks();
-    """,
-]
-
-POSTGRES_DROP = [
-    "DROP TRIGGER IF EXISTS value_share_bounds ON indicators_reportedvalue;",
-    "DROP TRIGGER IF EXISTS target_checks ON indicators_target;",
-    "DROP FUNCTION IF EXISTS gzplan_value_share_bounds();",
-    "DROP FUNCTION IF EXISTS gzplan_target_checks();",
-]
+    db_rules.install(schema_editor.connection)
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        statements = statements_by_vendor.get(schema_editor.connection.vendor)
-        if statements is None:
-            raise NotImplementedError(
-                f"gzplan supports PostgreSQL and SQLite, not {schema_editor.connection.vendor}"
-            )
-        for statement in statements:
-            schema_editor.execute(statement)
+def uninstall(apps, schema_editor):
+    from indicators import db_rules
 
-    return run
+    db_rules.uninstall(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
     dependencies = [("indicators", "0001_initial")]
 
-    operations = [
-        migrations.RunPython(
-            _run({"sqlite": SQLITE, "postgresql": POSTGRES}),
-            _run({"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}),
-        ),
-    ]
+    operations = [migrations.RunPython(install, uninstall)]

@@ -47,6 +47,13 @@ def append(path: Path, line: str) -> int:
     return len(text.splitlines()) + 1
 
 
+def append_row(path: Path, **cells: str) -> int:
+    """Append a row given by column name (the others empty); return its line number."""
+    header = path.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert set(cells) <= set(header)
+    return append(path, ",".join(cells.get(column, "") for column in header))
+
+
 def test_loading_twice_changes_nothing():
     before = dump()
     loader = load_real_data()
@@ -100,9 +107,17 @@ def test_a_share_above_100_is_refused_and_named(fixtures_copy):
 
 def test_a_cumulative_target_on_a_share_is_refused_and_named(fixtures_copy):
     share = Indicator.objects.filter(measure="share").exclude(targets__plan__code="yuexiu-14th-fyp").first()
-    line = append(
+    line = append_row(
         fixtures_copy / "targets.csv",
-        f"yuexiu-14th-fyp,,1,,x,{share.code},%,,,,,,2025,10,,[10],1,,,,,,,,,004,",
+        plan="yuexiu-14th-fyp",
+        part="1",
+        label_zh="x",
+        indicator=share.code,
+        target_year="2025",
+        target_value="10",
+        target_notation="[10]",
+        cumulative="1",
+        source="004",
     )
     with pytest.raises(FixtureError, match=rf"targets\.csv, row {line}: is_cumulative: A share cannot be summed"):
         load_real_data(fixtures_copy)
