@@ -131,6 +131,9 @@ class TargetAdmin(SimpleHistoryAdmin):
                     "is_annual_average",
                     "linked_indicator",
                     "assigned_by",
+                    "tolerance",
+                    "assessment",
+                    "assessment_source",
                 ]
             },
         ),

@@ -251,6 +251,12 @@ class TargetQuerySet(models.QuerySet):
     def binding(self) -> TargetQuerySet:
         return self.filter(attribute=Target.Attribute.BINDING)
 
+    def evaluated(self):
+        """Each target with the progress engine's verdict, in three queries (indicators.evaluation)."""
+        from .evaluation import evaluate_targets
+
+        return evaluate_targets(self)
+
 
 class Attribute(models.TextChoices):
     BINDING = "binding", _("binding 约束性")

@@ -109,3 +109,65 @@ def test_the_admin_refuses_a_share_above_100_with_a_message(staff_client):
     assert response.status_code == 200
     assert "A share lies between 0 and 100" in response.content.decode()
     assert not ReportedValue.objects.filter(indicator=share, year=2023, area__code="440104").exists()
+
+
+def target_form(**changes) -> dict:
+    plan = Plan.objects.get(code="yuexiu-14th-fyp")
+    data = {
+        "plan": plan.pk,
+        "indicator": Indicator.objects.get(code="incubator_area").pk,
+        "position": 99,
+        "row": "",
+        "part": 1,
+        "category_zh": "",
+        "label_zh": "",
+        "unit_label": "",
+        "attribute": "anticipatory",
+        "baseline_value": "",
+        "baseline_qualifier": "",
+        "baseline_year": "",
+        "baseline_span_from": "",
+        "baseline_notation": "",
+        "target_year": 2025,
+        "target_value": "30",
+        "comparator": "",
+        "target_notation": "30",
+        "linked_indicator": "",
+        "assigned_by": "",
+        "tolerance": "",
+        "assessment": "",
+        "assessment_source": "",
+        "original_value": "",
+        "revision_reason": "",
+        "note": "",
+        "source_document": plan.source_document_id,
+        "source_ref": "",
+        "_save": "Save",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not False}
+
+
+@pytest.mark.parametrize(
+    "changes,message",
+    [
+        ({"comparator": "about", "target_value": ""}, "An &#x27;about&#x27; target needs a value."),
+        ({"is_cumulative": "on", "indicator": "share"}, "A share cannot be summed over the years"),
+        ({"target_year": 2030}, "outside the plan&#x27;s period 2021–2025"),
+        ({"assessment": "met", "assessment_source": "x"}, "Only a target assigned by the higher level"),
+    ],
+    ids=["about-without-value", "cumulative-share", "year-outside-plan", "judgement-of-unassigned"],
+)
+def test_the_admin_refuses_a_malformed_target_and_says_why(staff_client, changes, message):
+    if changes.get("indicator") == "share":
+        changes["indicator"] = Indicator.objects.get(code="green_coverage").pk
+    before = Target.objects.count()
+    response = staff_client.post(admin_url(Target, "add"), target_form(**changes))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Target.objects.count() == before
+
+
+def test_the_admin_accepts_a_well_formed_target(staff_client):
+    response = staff_client.post(admin_url(Target, "add"), target_form())
+    assert response.status_code == 302, response.content.decode()[:3000]
