@@ -89,3 +89,14 @@ def test_bulk_and_single_evaluation_agree_on_the_real_data():
             level_series=series.get((area, target.indicator.growth_of_id), ()),
         )
         assert single.status == result.evaluation.status, target
+
+
+def test_the_benchmark_command_runs_on_a_tiny_size_and_leaves_nothing_behind(capsys):
+    from django.core.management import call_command
+
+    before = (Target.objects.count(), ReportedValue.objects.count(), Indicator.objects.count())
+    call_command("bench_progress", targets=14, years=3, runs=1)
+    out = capsys.readouterr().out
+    assert "engine only, 14 targets x 3 years: median" in out
+    assert "(2 queries), 14 targets x 3 years: median" in out
+    assert (Target.objects.count(), ReportedValue.objects.count(), Indicator.objects.count()) == before
