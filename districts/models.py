@@ -21,9 +21,9 @@ class Area(BilingualName, models.Model):
     """A city or district with plans of its own (地区)."""
 
     class Level(models.TextChoices):
-        PROVINCE = "province", _("province 省")
-        CITY = "city", _("city 市")
-        DISTRICT = "district", _("district 区")
+        PROVINCE = "province", _("province")
+        CITY = "city", _("city")
+        DISTRICT = "district", _("district")
 
     code = models.CharField(
         _("GB/T 2260 code"),

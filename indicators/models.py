@@ -76,13 +76,13 @@ class SourceDocument(models.Model):
 
 
 class IndicatorCategory(models.TextChoices):
-    ECONOMY = "economy", _("economy 经济发展")
-    INNOVATION = "innovation", _("innovation 创新驱动")
-    HUB = "hub", _("urban functions and hub 城市功能")
-    ENVIRONMENT = "environment", _("environment 生态环境")
-    LIVELIHOOD = "livelihood", _("livelihood 民生福祉")
-    CULTURE = "culture", _("culture 文化")
-    SECURITY = "security", _("security 安全保障")
+    ECONOMY = "economy", _("economy")
+    INNOVATION = "innovation", _("innovation")
+    HUB = "hub", _("urban functions and hub")
+    ENVIRONMENT = "environment", _("environment")
+    LIVELIHOOD = "livelihood", _("livelihood")
+    CULTURE = "culture", _("culture")
+    SECURITY = "security", _("security")
 
 
 class Direction(models.TextChoices):
@@ -157,9 +157,9 @@ class PlanQuerySet(models.QuerySet):
 
 
 class PlanKind(models.TextChoices):
-    FIVE_YEAR = "five_year", _("five-year plan 五年规划")
-    ANNUAL = "annual", _("annual plan 年度计划")
-    VISION = "vision", _("long-range vision 远景目标")
+    FIVE_YEAR = "five_year", _("five-year plan")
+    ANNUAL = "annual", _("annual plan")
+    VISION = "vision", _("long-range vision")
 
 
 class Plan(BilingualName, models.Model):
@@ -259,18 +259,18 @@ class TargetQuerySet(models.QuerySet):
 
 
 class Attribute(models.TextChoices):
-    BINDING = "binding", _("binding 约束性")
-    ANTICIPATORY = "anticipatory", _("anticipatory 预期性")
+    BINDING = "binding", _("binding")
+    ANTICIPATORY = "anticipatory", _("anticipatory")
 
 
 class AssignedBy(models.TextChoices):
-    PROVINCE = "province", _("the province 省下达")
-    CITY = "city", _("the city 市下达")
+    PROVINCE = "province", _("the province")
+    CITY = "city", _("the city")
 
 
 class Assessment(models.TextChoices):
-    MET = "met", _("met 已完成")
-    NOT_MET = "not_met", _("not met 未完成")
+    MET = "met", _("met")
+    NOT_MET = "not_met", _("not met")
 
 
 class Target(models.Model):
@@ -349,7 +349,7 @@ class Target(models.Model):
         blank=True,
         help_text=_(
             "For 'about' and 'in step with' targets: how far off still counts as met, in the indicator's "
-            "unit. Empty: 5% of the target."
+            "unit. Empty: 5 per cent of the target."
         ),
         **DECIMAL,
     )
@@ -534,9 +534,9 @@ class ReportedValueQuerySet(models.QuerySet):
 
 
 class ValueStatus(models.TextChoices):
-    PRELIMINARY = "preliminary", _("preliminary 初步")
-    FINAL = "final", _("final 最终")
-    REVISED = "revised", _("revised 修订")
+    PRELIMINARY = "preliminary", _("preliminary")
+    FINAL = "final", _("final")
+    REVISED = "revised", _("revised")
 
 
 class ReportedValue(models.Model):
