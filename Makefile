@@ -6,7 +6,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install lock run bench-progress test test-sqlite test-postgres migrations-check lint check-deploy
+.PHONY: install lock run bench-progress bench-pages test test-sqlite test-postgres migrations-check lint check-deploy
 
 install: $(VENV)/.installed
 
@@ -50,3 +50,9 @@ lint: install
 # The progress engine on 10,000 targets x 20 years: alone, then from the database (not part of make test).
 bench-progress: install
 	DEBUG=1 $(PY) manage.py bench_progress
+
+# Server time of each dashboard page on the real data (DEBUG on only to record query counts).
+bench-pages: install
+	DEBUG=1 $(PY) manage.py migrate --noinput -v0
+	DEBUG=1 $(PY) manage.py load_real_data
+	DEBUG=1 $(PY) manage.py bench_pages

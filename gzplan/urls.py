@@ -1,10 +1,25 @@
 from __future__ import annotations
 
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import path
-from django.views.generic import RedirectView
+
+from districts import views as district_views
+from indicators import views as indicator_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]
+
+# zh-Hans at /, English under /en/: every page has a stable, shareable address per language.
+urlpatterns += i18n_patterns(
+    path("", indicator_views.scorecard, name="scorecard"),
+    path("districts/", district_views.district_index, name="district-index"),
+    path("districts/<str:code>/", district_views.district, name="district"),
+    path("indicators/", indicator_views.indicator_index, name="indicator-index"),
+    path("indicators/<slug:code>/", indicator_views.indicator_detail, name="indicator"),
+    path("indicators/<slug:code>/data.<str:fmt>", indicator_views.indicator_data, name="indicator-data"),
+    path("plans/<slug:code>/", indicator_views.plan_detail, name="plan"),
+    path("plans/<slug:code>/table.xlsx", indicator_views.plan_xlsx, name="plan-xlsx"),
+    prefix_default_language=False,
+)

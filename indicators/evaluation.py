@@ -65,17 +65,19 @@ def _attribute(obj, path: str):
     return obj
 
 
-def observations_by_series(targets) -> dict[tuple, list[Observation]]:
+def observations_by_series(targets, area_ids=None) -> dict[tuple, list[Observation]]:
     """Every annual figure the targets need, grouped by (area id, indicator id): one query.
 
     The figures of each target's area for its indicator, the indicator a linked target
     moves with, and the level behind a growth rate; selected with subqueries on the
-    targets' own query rather than lists of ids, which grow with the plan.
+    targets' own query rather than lists of ids, which grow with the plan. `area_ids`
+    widens the areas (a district page also shows the city's figures).
     """
     needed = targets.order_by()
+    areas = needed.values("plan__area_id") if area_ids is None else area_ids
     rows = (
         ReportedValue.objects.order_by()
-        .filter(quarter=0, area_id__in=needed.values("plan__area_id"))
+        .filter(quarter=0, area_id__in=areas)
         .filter(
             Q(indicator_id__in=needed.values("indicator_id"))
             | Q(indicator_id__in=needed.values("linked_indicator_id"))
@@ -96,9 +98,13 @@ def observations_by_series(targets) -> dict[tuple, list[Observation]]:
     return series
 
 
-def evaluate_values(targets) -> dict[int, Evaluation]:
-    """The verdict of every target of the queryset, by target id: two queries whatever its size."""
-    series = observations_by_series(targets)
+def evaluate_values(targets, series: dict[tuple, list[Observation]] | None = None) -> dict[int, Evaluation]:
+    """The verdict of every target of the queryset, by target id: two queries whatever its size.
+
+    Pass `series` (from observations_by_series) when the page has fetched the figures already.
+    """
+    if series is None:
+        series = observations_by_series(targets)
     rows = targets.order_by().values(*SPEC_FIELDS.values(), *KEY_FIELDS)
     verdicts = {}
     for row in rows:

@@ -1,0 +1,82 @@
+"""The district dashboard: positioning, plans, targets with verdicts and a chart per indicator."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from indicators import dashboards
+from indicators.progress import fmt
+
+from .models import Area
+
+
+def district_index(request):
+    """The district switch: `?area=<code>` goes to that area's page; without it, the list of areas."""
+    code = request.GET.get("area")
+    if code:
+        area = get_object_or_404(Area, code=code)
+        return redirect("district", code=area.code)
+    return render(request, "districts/index.html", {"areas": Area.objects.order_by("level", "code")})
+
+
+def district(request, code: str):
+    area = get_object_or_404(Area.objects.select_related("parent"), code=code)
+    plans = list(area.plans.order_by("-period_end", "kind"))
+    code_wanted = request.GET.get("plan")
+    if code_wanted:
+        plan = next((p for p in plans if p.code == code_wanted), None)
+        if plan is None:
+            raise Http404("This area has no such plan")
+    else:
+        plan = dashboards.default_plan(plans)
+    city = area.parent if area.parent_id and area.parent.level == Area.Level.CITY else None
+    rows = dashboards.plan_rows(plan, city=city) if plan else []
+    charts = [(row, chart) for row in rows if (chart := _chart(row))]
+    return render(
+        request,
+        "districts/district.html",
+        {
+            "area": area,
+            "city": city,
+            "plans": plans,
+            "plan": plan,
+            "rows": rows,
+            "counts": dashboards.status_counts(rows),
+            "charts": charts,
+            "chart_data": [chart for _, chart in charts],
+            "areas": Area.objects.order_by("level", "code"),
+        },
+    )
+
+
+def _chart(row: dashboards.TargetRow) -> dict | None:
+    """What the page script needs to draw one indicator: series, target, path, anticipated value."""
+    target, evaluation = row.target, row.evaluation
+    points = [[o.year, float(o.value)] for o in row.series if o.is_single_year]
+    city = [[o.year, float(o.value)] for o in row.city_series if o.is_single_year]
+    if not points and target.target_value is None:
+        return None
+    path = []
+    if target.baseline_value is not None and target.target_value is not None and not target.is_cumulative:
+        path = [
+            [target.baseline_year or target.plan.period_start - 1, float(target.baseline_value)],
+            [target.target_year, float(target.target_value)],
+        ]
+    anticipated = None
+    if evaluation.anticipated is not None and evaluation.method == "level" and not evaluation.final:
+        anticipated = [target.target_year, round(evaluation.anticipated, 4)]
+    return {
+        "id": f"chart-{target.pk}",
+        "name": target.indicator.name,
+        "unit": target.indicator.unit_zh,
+        "series": points,
+        "city": city,
+        "target": [target.target_year, float(target.target_value)]
+        if target.target_value is not None and not target.is_cumulative and not target.is_annual_average
+        else None,
+        "path": path,
+        "anticipated": anticipated,
+        "status": evaluation.status,
+        "summary": fmt(evaluation.value),
+    }

@@ -1,0 +1,92 @@
+"""Template helpers for the dashboards: figures, status badges, sparklines."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from indicators.formatting import plain_number
+from indicators.progress import fmt
+
+register = template.Library()
+
+STATUS_TEXT = {
+    "achieved": (_("Achieved"), "✓"),
+    "not_achieved": (_("Not achieved"), "✕"),
+    "on_track": (_("On track"), "●"),
+    "at_risk": (_("At risk"), "▲"),
+    "off_track": (_("Off track"), "▼"),
+    "no_data": (_("No data"), "–"),
+    "target_pending": (_("Target pending"), "…"),
+}
+
+
+@register.filter
+def number(value) -> str:
+    """A figure without padding: Decimal as stored, float from the engine rounded to 2 places."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, Decimal):
+        return plain_number(value)
+    if isinstance(value, float):
+        return fmt(value)
+    return str(value)
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return str(STATUS_TEXT[status][0])
+
+
+@register.simple_tag
+def status_badge(evaluation) -> str:
+    """The verdict as a badge: a symbol and a word, never colour alone; the explanation as its title."""
+    label, symbol = STATUS_TEXT[evaluation.status]
+    explanation = evaluation.explanation_en if (get_language() or "").startswith("en") else evaluation.explanation_zh
+    return format_html(
+        '<span class="badge badge--{}" title="{}"><span aria-hidden="true">{}</span> {}</span>',
+        evaluation.status,
+        explanation,
+        symbol,
+        label,
+    )
+
+
+@register.simple_tag
+def explanation(evaluation) -> str:
+    return evaluation.explanation_en if (get_language() or "").startswith("en") else evaluation.explanation_zh
+
+
+@register.simple_tag
+def sparkline(observations, width: int = 96, height: int = 24) -> str:
+    """A small inline SVG line of the yearly figures (single years only), drawn on the server."""
+    points = [(o.year, float(o.value)) for o in observations if o.is_single_year]
+    if len(points) < 2:
+        return mark_safe('<span class="sparkline sparkline--empty" aria-hidden="true"></span>')
+    years = [p[0] for p in points]
+    values = [p[1] for p in points]
+    low, high = min(values), max(values)
+    span_x = (max(years) - min(years)) or 1
+    span_y = (high - low) or 1
+    coords = " ".join(
+        f"{2 + (year - min(years)) / span_x * (width - 4):.1f},{height - 2 - (value - low) / span_y * (height - 4):.1f}"
+        for year, value in points
+    )
+    last_x, last_y = coords.split(" ")[-1].split(",")
+    return format_html(
+        '<svg class="sparkline" width="{}" height="{}" viewBox="0 0 {} {}" aria-hidden="true" focusable="false">'
+        '<polyline points="{}" fill="none" stroke="currentColor" stroke-width="1.5"/>'
+        '<circle cx="{}" cy="{}" r="2" fill="currentColor"/></svg>',
+        width,
+        height,
+        width,
+        height,
+        coords,
+        last_x,
+        last_y,
+    )

@@ -1,0 +1,165 @@
+"""Dashboards: the city scorecard, the plan table, the indicator across districts, and their downloads."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from districts.models import Area
+
+from . import dashboards, exports
+from .evaluation import evaluate_values
+from .models import Indicator, Plan, ReportedValue, Target
+
+
+def _plans_by_area() -> list[tuple[Area, list[Plan]]]:
+    """Every plan, grouped by area, for the plan switch (one query)."""
+    groups: dict[int, tuple[Area, list[Plan]]] = {}
+    for plan in Plan.objects.select_related("area").order_by("area__code", "-period_end", "kind"):
+        groups.setdefault(plan.area_id, (plan.area, []))[1].append(plan)
+    return list(groups.values())
+
+
+def scorecard(request):
+    """Home: one plan at a glance, by default the city's latest five-year plan."""
+    plans_by_area = _plans_by_area()
+    all_plans = [plan for _, plans in plans_by_area for plan in plans]
+    code = request.GET.get("plan")
+    if code:
+        plan = next((p for p in all_plans if p.code == code), None)
+        if plan is None:
+            raise Http404("No such plan")
+    else:
+        city_plans = [p for p in all_plans if p.area.level == Area.Level.CITY]
+        plan = dashboards.default_plan(city_plans or all_plans)
+    rows = dashboards.binding_first(dashboards.plan_rows(plan)) if plan else []
+    return render(
+        request,
+        "indicators/scorecard.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "counts": dashboards.status_counts(rows),
+            "plans_by_area": plans_by_area,
+            "areas": Area.objects.order_by("level", "code"),
+        },
+    )
+
+
+def plan_detail(request, code: str):
+    """The plan's indicator table as published, with the latest figure and verdict beside each row."""
+    plan = get_object_or_404(Plan.objects.select_related("area", "source_document"), code=code)
+    rows = dashboards.plan_rows(plan)
+    return render(
+        request,
+        "indicators/plan.html",
+        {
+            "plan": plan,
+            "table": dashboards.table_rows(rows),
+            "has_baseline": any(r.target.baseline_notation for r in rows),
+            "counts": dashboards.status_counts(rows),
+            "notes": plan.notes.all(),
+            "plans_by_area": _plans_by_area(),
+        },
+    )
+
+
+def plan_xlsx(request, code: str):
+    plan = get_object_or_404(Plan.objects.select_related("area"), code=code)
+    return exports.plan_table_xlsx(plan, dashboards.plan_rows(plan))
+
+
+def indicator_index(request):
+    indicators = Indicator.objects.order_by("category", "code")
+    return render(request, "indicators/indicator_index.html", {"indicators": indicators})
+
+
+def _indicator_page_data(indicator: Indicator):
+    """The indicator's figures in every area, and each area's verdict on its latest plan's target."""
+    areas = list(Area.objects.order_by("level", "code"))
+    values = list(
+        ReportedValue.objects.filter(indicator=indicator, quarter=0)
+        .select_related("area")
+        .order_by("area__code", "year", "span_from")
+    )
+    targets = Target.objects.filter(indicator=indicator).select_related("plan")
+    target_list = list(targets)
+    verdicts = evaluate_values(targets) if target_list else {}
+    latest_target: dict[int, Target] = {}
+    for target in target_list:
+        current = latest_target.get(target.plan.area_id)
+        if current is None or (target.target_year, target.plan.period_start) > (
+            current.target_year,
+            current.plan.period_start,
+        ):
+            latest_target[target.plan.area_id] = target
+    return areas, values, latest_target, verdicts
+
+
+def indicator_detail(request, code: str):
+    indicator = get_object_or_404(Indicator, code=code)
+    areas, values, latest_target, verdicts = _indicator_page_data(indicator)
+    singles = [v for v in values if v.span_from == v.year]
+    years = sorted({v.year for v in singles})
+    try:
+        year = int(request.GET["year"]) if request.GET.get("year") else (years[-1] if years else None)
+    except ValueError:
+        raise Http404("Not a year") from None
+    if year is not None and years and year not in years:
+        raise Http404("No figures for that year")
+    by_area = {area.pk: [v for v in values if v.area_id == area.pk] for area in areas}
+    table = []
+    for area in areas:
+        area_values = by_area[area.pk]
+        area_singles = [v for v in area_values if v.span_from == v.year]
+        at_year = next((v for v in area_singles if v.year == year), None)
+        target = latest_target.get(area.pk)
+        table.append(
+            {
+                "area": area,
+                "at_year": at_year,
+                "latest": area_singles[-1] if area_singles else None,
+                "target": target,
+                "evaluation": verdicts.get(target.pk) if target else None,
+                "count": len(area_values),
+            }
+        )
+    chart = {
+        "year": year,
+        "unit": indicator.unit_zh,
+        "direction": indicator.direction,
+        "areas": [
+            {"code": a.code, "name": a.name, "level": a.level, "value": _float(row["at_year"])}
+            for a, row in zip(areas, table, strict=True)
+        ],
+        "series": [
+            {
+                "code": a.code,
+                "name": a.name,
+                "points": [[v.year, float(v.value)] for v in by_area[a.pk] if v.span_from == v.year],
+            }
+            for a in areas
+            if any(v.span_from == v.year for v in by_area[a.pk])
+        ],
+    }
+    return render(
+        request,
+        "indicators/indicator.html",
+        {"indicator": indicator, "table": table, "years": years, "year": year, "chart": chart, "values": values},
+    )
+
+
+def _float(value: ReportedValue | None) -> float | None:
+    return float(value.value) if value is not None else None
+
+
+def indicator_data(request, code: str, fmt: str):
+    indicator = get_object_or_404(Indicator, code=code)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Unknown format")
+    values = (
+        ReportedValue.objects.filter(indicator=indicator)
+        .select_related("area", "indicator")
+        .order_by("area__code", "year", "quarter", "span_from")
+    )
+    return exports.values_download(values, f"gzplan-{indicator.code}", fmt)
