@@ -55,8 +55,6 @@ def _chart(row: dashboards.TargetRow) -> dict | None:
     target, evaluation = row.target, row.evaluation
     points = [[o.year, float(o.value)] for o in row.series if o.is_single_year]
     city = [[o.year, float(o.value)] for o in row.city_series if o.is_single_year]
-    if not points and target.target_value is None:
-        return None
     path = []
     if target.baseline_value is not None and target.target_value is not None and not target.is_cumulative:
         path = [
@@ -66,15 +64,20 @@ def _chart(row: dashboards.TargetRow) -> dict | None:
     anticipated = None
     if evaluation.anticipated is not None and evaluation.method == "level" and not evaluation.final:
         anticipated = [target.target_year, round(evaluation.anticipated, 4)]
+    marker = (
+        [target.target_year, float(target.target_value)]
+        if target.target_value is not None and not target.is_cumulative and not target.is_annual_average
+        else None
+    )
+    if not points and not marker:
+        return None  # nothing to draw: a period total or average is shown in the table instead
     return {
         "id": f"chart-{target.pk}",
         "name": target.indicator.name,
         "unit": target.indicator.unit_zh,
         "series": points,
         "city": city,
-        "target": [target.target_year, float(target.target_value)]
-        if target.target_value is not None and not target.is_cumulative and not target.is_annual_average
-        else None,
+        "target": marker,
         "path": path,
         "anticipated": anticipated,
         "status": evaluation.status,

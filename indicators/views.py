@@ -145,7 +145,15 @@ def indicator_detail(request, code: str):
     return render(
         request,
         "indicators/indicator.html",
-        {"indicator": indicator, "table": table, "years": years, "year": year, "chart": chart, "values": values},
+        {
+            "indicator": indicator,
+            "table": table,
+            "years": years,
+            "year": year,
+            "chart": chart,
+            "values": values,
+            "district_figures": any(row["at_year"] for row in table if row["area"].level == Area.Level.DISTRICT),
+        },
     )
 
 

@@ -25,6 +25,10 @@
     if (c.anticipated) {
       series.push({ name: t.anticipated, type: "scatter", data: [c.anticipated], symbol: "triangle", symbolSize: 9, color: "#b23b00" });
     }
+    // Years on the x axis: whole years from the first figure to the target year.
+    const xs = series.flatMap((s) => s.data.map((point) => point[0]));
+    const first = Math.min(...xs);
+    const last = Math.max(...xs);
     const chart = echarts.init(el, null, { renderer: "svg" });
     chart.setOption({
       animation: false,
@@ -32,7 +36,7 @@
       grid: { left: 48, right: 12, top: 30, bottom: 24 },
       legend: { top: 0, textStyle: { fontSize: 11 }, itemWidth: 14 },
       tooltip: { trigger: "axis" },
-      xAxis: { type: "value", minInterval: 1, scale: true, axisLabel: { formatter: (v) => String(v) } },
+      xAxis: { type: "value", min: first - 1, max: last + 1, minInterval: 1, axisLabel: { formatter: (v) => String(v) } },
       yAxis: { type: "value", scale: true, name: c.unit, nameTextStyle: { fontSize: 10 } },
       series,
     });

@@ -4,7 +4,6 @@
   const data = JSON.parse(document.getElementById("chart-data").textContent);
   if (!window.echarts) return;
   const districts = data.areas.filter((a) => a.level === "district");
-  const withValues = data.areas.filter((a) => a.value !== null);
   const values = districts.map((a) => a.value).filter((v) => v !== null);
   const names = Object.fromEntries(data.areas.map((a) => [a.code, a.name]));
   // Darker is better, whichever way the indicator runs.
@@ -48,7 +47,7 @@
     });
 
   const rankingEl = document.getElementById("ranking");
-  const ranked = withValues.slice().sort((a, b) => (data.direction === "lower" ? b.value - a.value : a.value - b.value));
+  const ranked = districts.filter((a) => a.value !== null).sort((a, b) => (data.direction === "lower" ? b.value - a.value : a.value - b.value));
   const ranking = echarts.init(rankingEl, null, { renderer: "svg" });
   ranking.setOption({
     animation: false,
