@@ -12,3 +12,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         load_real_data()
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Tests read validation and error messages in English; pages choose their language by URL."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -7,12 +7,10 @@ from django.urls import path
 from districts import views as district_views
 from indicators import views as indicator_views
 
-urlpatterns = [
+# zh-Hans at /, English under /en/: every page (the admin console too) has a stable,
+# shareable address per language.
+urlpatterns = i18n_patterns(
     path("admin/", admin.site.urls),
-]
-
-# zh-Hans at /, English under /en/: every page has a stable, shareable address per language.
-urlpatterns += i18n_patterns(
     path("", indicator_views.scorecard, name="scorecard"),
     path("districts/", district_views.district_index, name="district-index"),
     path("districts/<str:code>/", district_views.district, name="district"),

@@ -25,9 +25,9 @@ def admin_url(model, view: str, *args) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
-def test_the_login_page_is_reachable(client):
-    response = client.get("/admin/login/")
-    assert response.status_code == 200
+def test_the_login_page_is_reachable_in_both_languages(client):
+    assert "登录" in client.get("/admin/login/").content.decode()
+    assert "Log in" in client.get("/en/admin/login/").content.decode()
 
 
 @pytest.mark.parametrize("model", [m for m in MODELS if m is not PlanNote], ids=lambda m: m.__name__)
