@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+# Browser fixtures (browser, page, …) for the tests that drive Chromium: see gzplan/tests/browser.py.
+pytest_plugins = ["gzplan.tests.browser"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

@@ -1,7 +1,5 @@
 """The browser harness works: Debian's Chromium shows the app in both languages, and problems fail tests."""
 
-# ruff: noqa: F811  (each test names the fixtures it imports)
-
 from __future__ import annotations
 
 import os
@@ -14,20 +12,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-# The harness's fixtures, imported by name: pytest finds them in this module's namespace. (Once the
-# root conftest.py says pytest_plugins = ["gzplan.tests.browser"], only the helpers need importing.)
-from gzplan.tests.browser import (  # noqa: F401
-    browser,
-    browser_context_options,
-    expect_problems,
-    expect_status,
-    page,
-    page_locale,
-    page_problems,
-    real_data,
-    real_data_snapshot,
-    screenshot,
-)
+from gzplan.tests.browser import expect_problems, expect_status, screenshot
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -2,24 +2,12 @@
 failed request; the charts and the map draw; the plan and district switches work; 404s are pages.
 Screenshots of every page land in test-artifacts/screenshots/."""
 
-# ruff: noqa: F811  (each test names the fixtures it imports)
-
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
 
-from gzplan.tests.browser import (  # noqa: F401
-    browser,
-    browser_context_options,
-    expect_status,
-    page,
-    page_locale,
-    page_problems,
-    real_data,
-    real_data_snapshot,
-    screenshot,
-)
+from gzplan.tests.browser import expect_status, screenshot
 
 PAGES = [
     ("scorecard", "/", 0),
