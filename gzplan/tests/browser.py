@@ -1,16 +1,9 @@
 """Browser tests: Debian's Chromium, headless, driven by Playwright's sync API against Django's live server.
 
-Make the fixtures available to the whole suite by loading this module as a plugin from the root
-conftest.py, then import the helpers where they are used::
-
-    pytest_plugins = ["gzplan.tests.browser"]               # in conftest.py
+The root conftest.py loads this module as a pytest plugin (``pytest_plugins = ["gzplan.tests.browser"]``),
+so its fixtures are there for every test; a test module imports only the helpers::
 
     from gzplan.tests.browser import expect_problems, expect_status, screenshot
-
-Until then a test module imports the fixtures by name (see test_browser_smoke.py: pytest finds them in
-the module's namespace; ruff needs F401/F811 silenced). A test module cannot list the plugin in its
-own pytest_plugins and import the helpers as well: pytest would warn that it imported the module before
-it could rewrite its asserts, and this suite turns warnings into errors.
 
     @pytest.mark.django_db(transaction=True)
     def test_the_scorecard(page, live_server):

@@ -17,17 +17,25 @@ from gzplan.tests.browser import expect_problems, expect_status, screenshot
 ROOT = Path(__file__).resolve().parents[2]
 
 
+LOGIN = [
+    # Accept-Language, address prefix, <html lang>, the submit button
+    ("zh-Hans", "", "zh-hans", "登录"),
+    ("en", "/en", "en", "Log in"),
+]
+
+
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("page_locale", ["zh-Hans", "en"])
-def test_the_admin_login_page_in_both_languages(page, live_server, page_locale):
-    response = page.goto(live_server.url + "/admin/login/")
+@pytest.mark.parametrize("page_locale,prefix,html_lang,button", LOGIN, ids=["zh-Hans", "en"])
+def test_the_admin_login_page_in_both_languages(page, live_server, page_locale, prefix, html_lang, button):
+    response = page.goto(f"{live_server.url}{prefix}/admin/login/")
 
     assert response.status == 200
     assert response.request.header_value("accept-language") == page_locale
+    expect(page.locator("html")).to_have_attribute("lang", html_lang)
     expect(page.locator("#login-form")).to_be_visible()
     expect(page.locator("#id_username")).to_be_visible()
     expect(page.locator("#id_password")).to_be_visible()
-    expect(page.locator("#login-form input[type=submit]")).to_be_visible()
+    expect(page.locator("#login-form input[type=submit]")).to_have_value(button)
     assert screenshot(page, f"admin-login-{page_locale}").stat().st_size > 0
 
 
