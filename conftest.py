@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
+
+# Property tests check invariants, not speed: no per-example deadline, which a loaded CI machine
+# (browser tests, another suite) can exceed and turn into a spurious failure.
+settings.register_profile("gzplan", deadline=None)
+settings.load_profile("gzplan")
 
 # Browser fixtures (browser, page, …) for the tests that drive Chromium: see gzplan/tests/browser.py.
 pytest_plugins = ["gzplan.tests.browser"]
