@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from indicators import dashboards
@@ -23,13 +22,7 @@ def district_index(request):
 def district(request, code: str):
     area = get_object_or_404(Area.objects.select_related("parent"), code=code)
     plans = list(area.plans.order_by("-period_end", "kind"))
-    code_wanted = request.GET.get("plan")
-    if code_wanted:
-        plan = next((p for p in plans if p.code == code_wanted), None)
-        if plan is None:
-            raise Http404("This area has no such plan")
-    else:
-        plan = dashboards.default_plan(plans)
+    plan = dashboards.plan_named(plans, request.GET.get("plan"))
     city = area.parent if area.parent_id and area.parent.level == Area.Level.CITY else None
     rows = dashboards.plan_rows(plan, city=city) if plan else []
     charts = [(row, chart) for row in rows if (chart := _chart(row))]

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.http import Http404
+
 from districts.models import Area
 
 from .evaluation import evaluate_values, observations_by_series
@@ -89,3 +91,14 @@ def table_rows(rows: list[TargetRow]) -> list[list[TargetRow]]:
         else:
             loose.append([row])
     return list(grouped.values()) + loose
+
+
+def plan_named(plans: list[Plan], code: str | None, default_among: list[Plan] | None = None) -> Plan | None:
+    """The plan a `?plan=` code names among `plans` (Http404 if none); without a code, the default
+    plan among `default_among` (all of `plans` unless given)."""
+    if not code:
+        return default_plan(plans if default_among is None else default_among)
+    plan = next((p for p in plans if p.code == code), None)
+    if plan is None:
+        raise Http404("No such plan here")
+    return plan

@@ -321,6 +321,20 @@ def _factors(rates: Sequence[float], measure: str) -> tuple[float, list[float]]:
     return sign, [max(_MIN_FACTOR, 1 + sign * r / 100) for r in rates]
 
 
+def _over_period(span, yearly, spec: TargetSpec, combine):
+    """(value, years covered, first year, last figure) for the period so far, or None without figures.
+
+    A figure reported for a span from the period's start wins when it covers at least as many
+    years as the yearly figures; otherwise the yearly figures are combined (summed, averaged…).
+    """
+    span_years = span.year - spec.period_start + 1 if span else 0
+    if span and span_years >= len(yearly):
+        return float(span.value), span_years, span.span_from, span
+    if yearly:
+        return combine([float(o.value) for o in yearly]), len(yearly), yearly[0].year, yearly[-1]
+    return None
+
+
 def _compound_mean(rates: Sequence[float], measure: str) -> float:
     """Average annual rate, in %, compounding the yearly rates (geometric mean of the factors)."""
     sign, factors = _factors(rates, measure)
@@ -361,14 +375,10 @@ def _annual_average(spec: TargetSpec, series: list[Observation], levels: list[Ob
     if not yearly and not span and levels and spec.measure == "growth":
         yearly = _growth_from_levels(spec, levels)
         note = "growth computed from the reported levels (nominal)"
-    span_years = span.year - spec.period_start + 1 if span else 0
-    if span and span_years >= len(yearly):
-        average, covered, first, last = float(span.value), span_years, span.span_from, span
-    elif yearly:
-        average = _average_of(spec, [float(o.value) for o in yearly])
-        covered, first, last = len(yearly), yearly[0].year, yearly[-1]
-    else:
+    period = _over_period(span, yearly, spec, lambda values: _average_of(spec, values))
+    if period is None:
         return _no_data(spec, target)
+    average, covered, first, last = period
     result = Evaluation(
         NO_DATA,
         method="annual_average",
@@ -418,18 +428,13 @@ def _cumulative(spec: TargetSpec, series: list[Observation]) -> Evaluation:
     """[ ]: a total over the period's years, compared pro rata mid-period."""
     target = float(spec.target_value)
     span, yearly = _period_figures(spec, series)
-    span_years = span.year - spec.period_start + 1 if span else 0
-    if span and span_years >= len(yearly):
-        total, covered, first, last = float(span.value), span_years, span.span_from, span
-    elif yearly:
-        values = [float(o.value) for o in yearly]
-        if spec.measure in COMPOUNDING_MEASURES:
-            total = _compound_total(values, spec.measure)
-        else:
-            total = sum(values)
-        covered, first, last = len(yearly), yearly[0].year, yearly[-1]
-    else:
+    compounding = spec.measure in COMPOUNDING_MEASURES
+    period = _over_period(
+        span, yearly, spec, lambda values: _compound_total(values, spec.measure) if compounding else sum(values)
+    )
+    if period is None:
         return _no_data(spec, target)
+    total, covered, first, last = period
     expected = target * covered / spec.years
     result = Evaluation(
         NO_DATA,

@@ -24,14 +24,8 @@ def scorecard(request):
     """Home: one plan at a glance, by default the city's latest five-year plan."""
     plans_by_area = _plans_by_area()
     all_plans = [plan for _, plans in plans_by_area for plan in plans]
-    code = request.GET.get("plan")
-    if code:
-        plan = next((p for p in all_plans if p.code == code), None)
-        if plan is None:
-            raise Http404("No such plan")
-    else:
-        city_plans = [p for p in all_plans if p.area.level == Area.Level.CITY]
-        plan = dashboards.default_plan(city_plans or all_plans)
+    city_plans = [p for p in all_plans if p.area.level == Area.Level.CITY]
+    plan = dashboards.plan_named(all_plans, request.GET.get("plan"), default_among=city_plans or all_plans)
     rows = dashboards.binding_first(dashboards.plan_rows(plan)) if plan else []
     return render(
         request,
