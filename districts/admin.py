@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 
-from .models import Area
+from .models import Area, AreaAccess
 
 
 @admin.register(Area)
@@ -16,3 +18,20 @@ class AreaAdmin(admin.ModelAdmin):
         ("专栏14 发展指引 / development guidance", {"fields": ["positioning_zh", "focus_zh", "platforms_zh"]}),
         ("来源 / source", {"fields": ["source_document", "source_ref"]}),
     ]
+
+
+class AreaAccessInline(admin.TabularInline):
+    model = AreaAccess
+    extra = 1
+    autocomplete_fields = ["area"]
+    verbose_name = "area whose figures the user may write (a city covers its districts)"
+    verbose_name_plural = "areas whose figures the user may write (a city covers its districts)"
+
+
+# The user page says which areas a user works on, beside their role (group).
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserWithAreasAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, AreaAccessInline]

@@ -81,3 +81,24 @@ class Area(BilingualName, models.Model):
 
     def __str__(self) -> str:
         return f"{self.name_zh} {self.name_en} ({self.code})"
+
+
+class AreaAccess(models.Model):
+    """A user may enter and revise the figures of this area and of the areas within it.
+
+    A district analyst has their district; city staff have the city, which covers its
+    districts. What the user may do there (view, add, change) comes from their groups'
+    permissions; see districts.access.
+    """
+
+    user = models.ForeignKey("auth.User", verbose_name=_("user"), on_delete=models.CASCADE, related_name="area_access")
+    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.CASCADE, related_name="access")
+
+    class Meta:
+        ordering = ["user", "area__code"]
+        verbose_name = _("area access 地区权限")
+        verbose_name_plural = _("area access 地区权限")
+        constraints = [models.UniqueConstraint(fields=["user", "area"], name="areaaccess_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.area.code} {self.area.name_zh}"

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
+    "ninja",
+    "gzplan",
     "districts",
     "indicators",
 ]
@@ -86,6 +88,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETag on every page and API read; If-None-Match answers 304 when nothing changed.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -174,6 +178,15 @@ SECURE_HSTS_PRELOAD = SECURE_SSL
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# The REST API (gzplan.api). Reads are public unless API_PRIVATE_READS is on; rates limit
+# requests per client address without a token ("anon") and per user with one ("token"),
+# as "<number>/<s|m|h|d>"; an empty value turns a limit off.
+API_PRIVATE_READS = env_bool("API_PRIVATE_READS", False)
+API_THROTTLE_RATES = {
+    "anon": os.environ.get("API_THROTTLE_ANON", "1200/m"),
+    "token": os.environ.get("API_THROTTLE_TOKEN", "2400/m"),
+}
 
 LOGGING = {
     "version": 1,

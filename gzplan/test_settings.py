@@ -15,3 +15,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Serve static files from the apps' folders, as in development: no collectstatic before tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# No rate limits unless a test sets them: the fuzzing tests send thousands of requests.
+API_THROTTLE_RATES = {"anon": "", "token": ""}

@@ -2,14 +2,21 @@ from __future__ import annotations
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import path
+from django.urls import path, re_path
 
 from districts import views as district_views
+from gzplan.api import api, not_found
 from indicators import views as indicator_views
 
 # zh-Hans at /, English under /en/: every page (the admin console too) has a stable,
 # shareable address per language.
-urlpatterns = i18n_patterns(
+# The API speaks JSON in one language for programs: outside the language prefixes.
+urlpatterns = [
+    path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", not_found),
+]
+
+urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", indicator_views.scorecard, name="scorecard"),
     path("districts/", district_views.district_index, name="district-index"),

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from districts.access import ALL, can_edit_area, editable_area_ids
+from districts.models import Area
 
 from . import services
 from .formatting import plain_number
@@ -188,5 +192,29 @@ class ReportedValueAdmin(SimpleHistoryAdmin):
 
     date_hierarchy = None
 
+    # Analysts write only the figures of their areas (districts.access); everyone with the
+    # view permission reads all. Checked again on save, which the history's revert also calls.
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and editable_area_ids(request.user) != set()
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_edit_area(request.user, obj.area_id))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "area":
+            areas = editable_area_ids(request.user)
+            if areas is not ALL:
+                kwargs["queryset"] = Area.objects.filter(pk__in=areas)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
+        if change:
+            stored = ReportedValue.objects.only("area_id").get(pk=obj.pk)
+            if not self.has_change_permission(request, stored):
+                raise PermissionDenied
+        elif not self.has_add_permission(request):
+            raise PermissionDenied
+        if not can_edit_area(request.user, obj.area_id):
+            raise PermissionDenied
         services.save_value_from_form(obj, changed_fields=form.changed_data, user=request.user)

@@ -532,6 +532,41 @@ def _no_data(spec: TargetSpec, target: float) -> Evaluation:
     )
 
 
+def expected_path(spec: TargetSpec, series: Iterable[Observation] = ()) -> list[tuple[int, float]]:
+    """The figure expected each year if the area keeps to the plan, as the verdicts assume.
+
+    A level or share: the straight line from the baseline (or the year before the period)
+    to the target, one point a year; without a baseline only the target itself. A 年均
+    average: the target rate, every year of the period. A `[ ]` total: the running total
+    pro rata (target × years so far / years). None for a target without a value of its
+    own ("in step with", or assigned by the higher level and not yet set). Without a
+    baseline, the earliest figure from the year before the period serves, as in the verdicts.
+    """
+    if spec.target_value is None or spec.linked:
+        return []
+    target = float(spec.target_value)
+    years = range(spec.period_start, spec.target_year + 1)
+    if spec.annual_average:
+        return [(year, target) for year in years]
+    if spec.cumulative:
+        return [(year, target * (year - spec.period_start + 1) / spec.years) for year in years]
+    if spec.baseline_value is not None:
+        baseline, base_year = float(spec.baseline_value), spec.baseline_year or spec.period_start - 1
+    else:
+        first = min(
+            (o for o in series if o.is_single_year and o.year >= spec.period_start - 1 and o.value is not None),
+            key=lambda o: o.measured_year,
+            default=None,
+        )
+        if first is None:
+            return [(spec.target_year, target)]
+        baseline, base_year = float(first.value), first.measured_year
+    if base_year >= spec.target_year:
+        return [(spec.target_year, target)]
+    step = (target - baseline) / (spec.target_year - base_year)
+    return [(year, baseline + step * (year - base_year)) for year in range(base_year, spec.target_year + 1)]
+
+
 # --- explanations -----------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ the history with who made it and why.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -122,3 +123,246 @@ def revise_target(target: Target, *, value: Decimal, reason: str, user=None) -> 
         target.full_clean()
         target.save()
     return target
+
+
+# --- many figures at once (the API's bulk upsert, importers) ------------------------------
+
+VALUE_DETAIL_FIELDS = ("reference_year", "qualifier", "notation", "status", "source", "note")
+
+
+@dataclass(slots=True)
+class RowProblem:
+    """Why one row of a batch was rejected. `code`: forbidden, invalid or conflict."""
+
+    index: int
+    code: str
+    field: str
+    message: str
+    row: dict
+    current: ReportedValue | None = None
+
+
+@dataclass(slots=True)
+class RowResult:
+    index: int
+    outcome: str  # created, updated or unchanged
+    value: ReportedValue
+
+
+class BatchRejected(Exception):
+    """Some rows cannot be written; nothing was. `problems` lists each with its reason."""
+
+    def __init__(self, problems: list[RowProblem], total: int):
+        self.problems = problems
+        self.total = total
+        super().__init__(f"{len(problems)} of {total} rows rejected; nothing was written")
+
+    @property
+    def status_code(self) -> int:
+        codes = {p.code for p in self.problems}
+        if "forbidden" in codes:
+            return 403
+        if "invalid" in codes:
+            return 422
+        return 409
+
+
+def upsert_values(rows: list[dict], *, user, reason: str = "", may_write=None, create_only: bool = False):
+    """Create or revise many figures in one transaction: all of them, or none.
+
+    Each row names its area and indicator by code and carries `year`, `value` and
+    optionally quarter, span_from, reference_year, qualifier, notation, status,
+    source, note and `version`. A row equal to the stored figure changes nothing,
+    so sending the same batch twice is harmless. A row that would change a stored
+    figure must name the version it replaces; a missing or stale version is a
+    conflict reported with the current figure. `may_write(area)` decides which
+    areas the user may write (districts.access.can_edit_area by default).
+
+    Returns a RowResult per row, in order; raises BatchRejected listing every
+    rejected row when any is, having written nothing.
+    """
+    from django.utils import timezone
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+    from districts.access import can_edit_area
+    from districts.models import Area
+
+    from .models import Indicator
+
+    may_write = may_write or (lambda area: can_edit_area(user, area))
+    problems: list[RowProblem] = []
+    areas = {a.code: a for a in Area.objects.filter(code__in={r["area"] for r in rows})}
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in={r["indicator"] for r in rows})}
+    allowed: dict[int, bool] = {}
+
+    keyed: list[tuple[int, dict, tuple]] = []
+    seen: dict[tuple, int] = {}
+    for index, row in enumerate(rows):
+        area, indicator = areas.get(row["area"]), indicators.get(row["indicator"])
+        problem = _row_problem(row, area, indicator)
+        if problem is None and area.pk not in allowed:
+            allowed[area.pk] = may_write(area)
+        if problem is None and not allowed[area.pk]:
+            problem = ("forbidden", "area", f"You may not write the figures of {area.code} {area.name_en}.")
+        if problem:
+            problems.append(RowProblem(index, *problem, row=row))
+            continue
+        year = row["year"]
+        key = (area.pk, indicator.pk, year, row.get("quarter") or 0, row.get("span_from") or year)
+        if key in seen:
+            problems.append(
+                RowProblem(
+                    index, "invalid", "year", f"Repeats row {seen[key]}: the same area, indicator and period.", row
+                )
+            )
+            continue
+        seen[key] = index
+        keyed.append((index, row, key))
+
+    results: list[RowResult] = []
+    with transaction.atomic():
+        existing = {}
+        if keyed:
+            found = (
+                ReportedValue.objects.select_for_update()
+                .filter(
+                    area_id__in={k[0] for _, _, k in keyed},
+                    indicator_id__in={k[1] for _, _, k in keyed},
+                    year__in={k[2] for _, _, k in keyed},
+                )
+                .select_related("area", "indicator")
+            )
+            existing = {(v.area_id, v.indicator_id, v.year, v.quarter, v.span_from): v for v in found}
+        to_create, to_update = [], []
+        for index, row, key in keyed:
+            current = existing.get(key)
+            version = row.get("version")
+            if current is None:
+                if version not in (None, 0):
+                    problems.append(
+                        RowProblem(
+                            index,
+                            "conflict",
+                            "version",
+                            f"No stored figure has version {version}: "
+                            "it was never saved, or was removed. Send it without a version to create it.",
+                            row,
+                        )
+                    )
+                    continue
+                obj = ReportedValue(
+                    area=areas[row["area"]],
+                    indicator=indicators[row["indicator"]],
+                    year=key[2],
+                    quarter=key[3],
+                    span_from=key[4],
+                    reference_year=row.get("reference_year") or key[2],
+                    value=row["value"],
+                    qualifier=row.get("qualifier") or "",
+                    notation=row.get("notation") or "",
+                    status=row.get("status") or ValueStatus.PRELIMINARY,
+                    source=row.get("source") or "",
+                    note=row.get("note") or "",
+                    entered_by=user if getattr(user, "is_authenticated", False) else None,
+                )
+                to_create.append((index, obj))
+                continue
+            wanted = _wanted(current, row)
+            if not wanted:
+                results.append(RowResult(index, "unchanged", current))
+            elif create_only or version is None:
+                problems.append(
+                    RowProblem(
+                        index,
+                        "conflict",
+                        "version",
+                        f"A figure is already stored (version {current.version}, "
+                        f"value {_plain(current.value)}); to replace it, send version {current.version}.",
+                        row,
+                        current,
+                    )
+                )
+            elif version != current.version:
+                problems.append(
+                    RowProblem(
+                        index,
+                        "conflict",
+                        "version",
+                        f"Changed by someone else meanwhile: you sent version "
+                        f"{version}, the stored figure is version {current.version} "
+                        f"(value {_plain(current.value)}). Reload it before saving.",
+                        row,
+                        current,
+                    )
+                )
+            else:
+                for field, value in wanted.items():
+                    setattr(current, field, value)
+                current.version += 1
+                to_update.append((index, current))
+        if problems:
+            raise BatchRejected(sorted(problems, key=lambda p: p.index), len(rows))
+        now = timezone.now()
+        entered_by = user if getattr(user, "is_authenticated", False) else None
+        history_user = entered_by
+        if to_create:
+            created = bulk_create_with_history(
+                [obj for _, obj in to_create],
+                ReportedValue,
+                default_user=history_user,
+                default_change_reason=reason or "entered",
+                default_date=now,
+            )
+            results += [RowResult(index, "created", obj) for (index, _), obj in zip(to_create, created, strict=True)]
+        if to_update:
+            for _, obj in to_update:
+                obj.updated_at = now
+                obj.entered_by = entered_by
+            bulk_update_with_history(
+                [obj for _, obj in to_update],
+                ReportedValue,
+                ["value", *VALUE_DETAIL_FIELDS, "version", "updated_at", "entered_by"],
+                default_user=history_user,
+                default_change_reason=reason or "revised",
+                default_date=now,
+            )
+            results += [RowResult(index, "updated", obj) for index, obj in to_update]
+    return sorted(results, key=lambda r: r.index)
+
+
+def _plain(value) -> str:
+    from .formatting import plain_number
+
+    return plain_number(value)
+
+
+def _row_problem(row: dict, area, indicator) -> tuple[str, str, str] | None:
+    if area is None:
+        return ("invalid", "area", f"No area with code {row['area']}.")
+    if indicator is None:
+        return ("invalid", "indicator", f"No indicator with code {row['indicator']}.")
+    year = row["year"]
+    quarter = row.get("quarter") or 0
+    span_from = row.get("span_from") or year
+    if span_from > year:
+        return ("invalid", "span_from", f"span_from {span_from} is after the year {year}.")
+    if quarter and span_from != year:
+        return ("invalid", "quarter", "A quarterly figure covers one year: span_from must equal the year.")
+    if (row.get("reference_year") or year) > year:
+        return ("invalid", "reference_year", f"reference_year {row['reference_year']} is after the year {year}.")
+    if indicator.is_share and not (Decimal(0) <= row["value"] <= Decimal(100)):
+        return ("invalid", "value", f"{indicator.code} is a share: the value must lie between 0 and 100.")
+    return None
+
+
+def _wanted(current: ReportedValue, row: dict) -> dict:
+    """The fields the row would change on the stored figure (empty: the row is the same)."""
+    new = {"value": row["value"], "reference_year": row.get("reference_year") or current.year}
+    for field in ("qualifier", "notation", "source", "note"):
+        if row.get(field) is not None:
+            new[field] = row[field]
+    if row.get("status"):
+        new["status"] = row["status"]
+    elif row["value"] != current.value and current.status == ValueStatus.FINAL:
+        new["status"] = ValueStatus.REVISED
+    return {field: value for field, value in new.items() if getattr(current, field) != value}

@@ -1,0 +1,97 @@
+"""API: areas (the city and its districts)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Field, Path, Query, Router, Schema
+
+from gzplan.api_tools import (
+    AreaCode,
+    ListFormat,
+    alternative_content,
+    csv_response,
+    limit_param,
+    not_found,
+    offset_param,
+    output_format,
+    page,
+)
+
+from .models import Area
+
+router = Router(tags=["areas"])
+
+
+class AreaOut(Schema):
+    code: str = Field(description="GB/T 2260 code", examples=["440104"])
+    level: str = Field(description="province, city or district", examples=["district"])
+    parent: str | None = Field(description="The code of the area it belongs to", examples=["440100"])
+    name_zh: str = Field(examples=["越秀区"])
+    name_en: str = Field(examples=["Yuexiu"])
+    page: str = Field(description="Its dashboard", examples=["/districts/440104/"])
+
+
+class AreaDetail(AreaOut):
+    positioning_zh: str = Field(description="功能定位, from the city's 14th FYP (专栏14)")
+    focus_zh: str = Field(description="发展重点")
+    platforms_zh: str = Field(description="重点平台")
+
+
+class AreaPage(Schema):
+    count: int = Field(description="All matching areas", examples=[12])
+    limit: int
+    offset: int
+    next: str | None = Field(description="The next page, if any")
+    previous: str | None
+    items: list[AreaOut]
+
+
+AREA_FIELDS = ["code", "level", "parent__code", "name_zh", "name_en"]
+AREA_COLUMNS = ["code", "level", "parent", "name_zh", "name_en", "page"]
+
+
+def _area(row: dict) -> dict:
+    return {
+        "code": row["code"],
+        "level": row["level"],
+        "parent": row["parent__code"],
+        "name_zh": row["name_zh"],
+        "name_en": row["name_en"],
+        "page": f"/districts/{row['code']}/",
+    }
+
+
+@router.get(
+    "/areas",
+    response=AreaPage,
+    summary="List areas",
+    openapi_extra=alternative_content(("csv",)),
+)
+def list_areas(
+    request: HttpRequest,
+    level: str | None = Query(None, pattern="^(province|city|district)$", description="Only this level"),
+    parent: AreaCode | None = Query(None, description="Only the areas within this one", examples=["440100"]),
+    limit: int = limit_param(),
+    offset: int = offset_param(),
+    format: ListFormat | None = Query(None, description="json (default) or csv"),  # noqa: A002
+):
+    """The city and its districts, by GB/T 2260 code: two queries whatever the page size."""
+    areas = Area.objects.order_by("code")
+    if level:
+        areas = areas.filter(level=level)
+    if parent:
+        areas = areas.filter(parent__code=parent)
+    count = areas.count()
+    rows = [_area(r) for r in areas.values(*AREA_FIELDS)[offset : offset + limit]]
+    if output_format(request, format, ("json", "csv")) == "csv":
+        return csv_response(request, rows, AREA_COLUMNS, "areas.csv", count=count, limit=limit, offset=offset)
+    return page(request, rows, count, limit, offset)
+
+
+@router.get("/areas/{code}", response=AreaDetail, summary="One area")
+def get_area(request: HttpRequest, code: AreaCode = Path(..., examples=["440104"])):
+    """An area with its functional positioning and development focus from the city's 14th FYP."""
+    row = Area.objects.filter(code=code).values(*AREA_FIELDS, "positioning_zh", "focus_zh", "platforms_zh").first()
+    if row is None:
+        raise not_found(f"No area with code {code}.")
+    return {**_area(row), **{k: row[k] for k in ("positioning_zh", "focus_zh", "platforms_zh")}}

@@ -1,0 +1,177 @@
+"""The REST API at /api/v1/: one django-ninja router per app, token auth, JSON errors.
+
+Reads are public unless API_PRIVATE_READS is set; writes need a token (created in
+the admin console, gzplan.models.ApiToken) whose user may write the area
+(districts.access). Every error answers with a JSON body whose `detail` says what is
+wrong; nothing is written on any error.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import HttpRequest, JsonResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.renderers import JSONRenderer
+from ninja.security.http import HttpBearer
+from ninja.throttling import SimpleRateThrottle
+
+from .models import ApiToken
+
+DESCRIPTION = """
+Guangzhou's plan indicators, targets and reported figures, and the verdict of each target
+(on track, at risk, achieved…), as on the dashboards.
+
+* **Reads** are open to all: no token needed. Lists are paged (`limit`, `offset`, with the
+  `count` of all matches) and come as JSON, or as CSV with `format=csv` or `Accept: text/csv`
+  (UTF-8 with a byte-order mark, so spreadsheet software shows Chinese correctly). Reported
+  values and targets also come as SDMX-CSV 2.0 with `format=sdmx`.
+* **Writes** need a token, sent as `Authorization: Bearer gzp_…`. An administrator creates it
+  in the admin console (API tokens); it is shown once. A district analyst's token writes that
+  district's figures, a city analyst's every area's.
+* **Conditional requests**: every read carries an `ETag`; send it back in `If-None-Match` to get
+  `304 Not Modified` when nothing changed.
+* **Errors** answer with JSON: `{"detail": ...}`; a rejected bulk write lists every rejected row
+  with its reason, and writes nothing.
+
+Areas are named by their GB/T 2260 codes (440100 Guangzhou, 440104 Yuexiu…), indicators and
+plans by their codes (`gdp`, `gz-14th-fyp`). Every object carries its names in Chinese (`name_zh`)
+and English (`name_en`).
+"""
+
+
+class TokenProblem(AuthenticationError):
+    def __init__(self, message: str):
+        super().__init__(401, message)
+
+
+def _user_for(request: HttpRequest):
+    """The user whose token the request carries; AnonymousUser without one; 401 for a bad one."""
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return AnonymousUser()
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise TokenProblem("The Authorization header must be 'Bearer <token>'.")
+    user = ApiToken.authenticate(secret.strip())
+    if user is None:
+        raise TokenProblem("The API token is unknown, expired or revoked.")
+    return user
+
+
+class TokenAuth(HttpBearer):
+    """Writes: a valid token is required."""
+
+    def __call__(self, request: HttpRequest):
+        user = _user_for(request)
+        if not user.is_authenticated:
+            raise TokenProblem("Writing needs an API token: send 'Authorization: Bearer <token>'.")
+        request.user = user
+        return user
+
+    def authenticate(self, request, token):  # pragma: no cover - __call__ does the work
+        raise NotImplementedError
+
+
+class ReadAuth(HttpBearer):
+    """Reads: public unless API_PRIVATE_READS is on; a token, if sent, must be valid."""
+
+    def __call__(self, request: HttpRequest):
+        user = _user_for(request)
+        if not user.is_authenticated and settings.API_PRIVATE_READS:
+            raise TokenProblem("Reading needs an API token here: send 'Authorization: Bearer <token>'.")
+        if user.is_authenticated:
+            request.user = user
+        return user
+
+    def authenticate(self, request, token):  # pragma: no cover - __call__ does the work
+        raise NotImplementedError
+
+
+class RateThrottle(SimpleRateThrottle):
+    """Requests per user (with a token) or per client address (without); rates from settings."""
+
+    def __init__(self, scope: str):
+        self.scope = scope
+        self.rate, self.num_requests, self.duration = None, None, None
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        # Read on each request, so a changed setting applies without a restart of the tests.
+        rate = settings.API_THROTTLE_RATES.get(self.scope)
+        if not rate:
+            return True
+        if rate != self.rate:
+            self.rate = rate
+            self.num_requests, self.duration = self.parse_rate(rate)
+        return super().allow_request(request)
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        user = getattr(request, "auth", None)
+        if self.scope == "token":
+            if not (user and user.is_authenticated):
+                return None
+            ident = f"user-{user.pk}"
+        else:
+            if user and user.is_authenticated:
+                return None
+            ident = self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    """JSON with Chinese as characters, not \\u escapes: readable, and a third of the size."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+read_auth = ReadAuth()
+token_auth = TokenAuth()
+
+api = NinjaAPI(
+    title="gzplan API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    auth=read_auth,
+    throttle=[RateThrottle("anon"), RateThrottle("token")],
+    renderer=Utf8JSONRenderer(),
+)
+
+
+@api.exception_handler(DjangoValidationError)
+def _model_validation_error(request, exc: DjangoValidationError):
+    messages = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+    return api.create_response(request, {"detail": messages}, status=422)
+
+
+@api.exception_handler(IntegrityError)
+def _integrity_error(request, exc: IntegrityError):
+    # The database refused the write (a rule or a figure saved by someone else at the same moment).
+    return api.create_response(
+        request,
+        {"detail": f"The database refused the change, nothing was written: {str(exc).splitlines()[0]}"},
+        status=409,
+    )
+
+
+def not_found(request, rest: str = ""):
+    """Any other address under /api/: a JSON 404 rather than the site's HTML page."""
+    return JsonResponse({"detail": f"No API endpoint at {request.path}. See /api/v1/docs."}, status=404)
+
+
+def forbidden(message: str) -> HttpError:
+    return HttpError(403, message)
+
+
+def _add_routers() -> None:
+    from districts.api import router as districts_router
+    from indicators.api import router as indicators_router
+
+    api.add_router("/", districts_router)
+    api.add_router("/", indicators_router)
+
+
+_add_routers()
