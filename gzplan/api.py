@@ -175,3 +175,28 @@ def _add_routers() -> None:
 
 
 _add_routers()
+
+
+class JsonErrorsMiddleware:
+    """Errors under /api/ that Django answers itself (405 wrong method, 400 bad host, 413 too
+    large, 500) in JSON too, so a program never has to parse an HTML page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            detail = response.reason_phrase
+            if response.status_code == 405:
+                detail = f"{request.method} is not allowed here; use {response.get('Allow', 'GET')}."
+            fresh = JsonResponse({"detail": detail}, status=response.status_code)
+            for header in ("Allow", "Retry-After"):
+                if header in response:
+                    fresh[header] = response[header]
+            return fresh
+        return response

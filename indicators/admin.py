@@ -208,6 +208,14 @@ class ReportedValueAdmin(SimpleHistoryAdmin):
                 kwargs["queryset"] = Area.objects.filter(pk__in=areas)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history lets whoever may view a figure open an old version; reverting is a change.
+        if request.method == "POST":
+            stored = ReportedValue.objects.filter(pk=object_id).only("area_id").first()
+            if stored is None or not self.has_change_permission(request, stored):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def save_model(self, request, obj, form, change):
         if change:
             stored = ReportedValue.objects.only("area_id").get(pk=obj.pk)

@@ -39,6 +39,7 @@ from . import services
 from .api_schemas import (
     BulkIn,
     BulkOut,
+    FigureStatus,
     IndicatorOut,
     IndicatorPage,
     PlanDetail,
@@ -47,7 +48,6 @@ from .api_schemas import (
     ProgressPage,
     Rejected,
     SeriesOut,
-    FigureStatus,
     TargetPage,
     ValueIn,
     ValueOut,
@@ -701,7 +701,7 @@ def _value_by_id(pk: int) -> dict:
     return _value(row)
 
 
-@router.get("/values/{value_id}", response={200: ValueOut, **ONE_ERRORS}, tags=["reported values"], summary="One value")
+@router.get("/values/{int:value_id}", response={200: ValueOut, **ONE_ERRORS}, tags=["reported values"], summary="One value")
 def get_value(request: HttpRequest, value_id: int = Path(..., ge=1, le=2**63 - 1, examples=[1])):
     """One reported figure, with its version (needed to update it)."""
     return _value_by_id(value_id)
@@ -774,7 +774,7 @@ def create_value(request: HttpRequest, payload: ValueIn):
 
 
 @router.patch(
-    "/values/{value_id}",
+    "/values/{int:value_id}",
     response={200: ValueOut, **WRITE_ERRORS},
     auth=token_auth,
     tags=["reported values"],
