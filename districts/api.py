@@ -6,6 +6,8 @@ from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 
 from gzplan.api_tools import (
+    ONE_ERRORS,
+    READ_ERRORS,
     AreaCode,
     ListFormat,
     alternative_content,
@@ -63,7 +65,7 @@ def _area(row: dict) -> dict:
 
 @router.get(
     "/areas",
-    response=AreaPage,
+    response={200: AreaPage, **READ_ERRORS},
     summary="List areas",
     openapi_extra=alternative_content(("csv",)),
 )
@@ -88,7 +90,7 @@ def list_areas(
     return page(request, rows, count, limit, offset)
 
 
-@router.get("/areas/{code}", response=AreaDetail, summary="One area")
+@router.get("/areas/{code}", response={200: AreaDetail, **ONE_ERRORS}, summary="One area")
 def get_area(request: HttpRequest, code: AreaCode = Path(..., examples=["440104"])):
     """An area with its functional positioning and development focus from the city's 14th FYP."""
     row = Area.objects.filter(code=code).values(*AREA_FIELDS, "positioning_zh", "focus_zh", "platforms_zh").first()

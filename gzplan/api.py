@@ -130,7 +130,20 @@ class Utf8JSONRenderer(JSONRenderer):
 read_auth = ReadAuth()
 token_auth = TokenAuth()
 
-api = NinjaAPI(
+
+class GzplanAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The schema, saying that a read works with or without a token (unless reads are private)."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        if not settings.API_PRIVATE_READS:
+            for operations in schema["paths"].values():
+                for operation in operations.values():
+                    if operation.get("security") == [{"ReadAuth": []}]:
+                        operation["security"] = [{}, {"ReadAuth": []}]
+        return schema
+
+
+api = GzplanAPI(
     title="gzplan API",
     version="1",
     description=DESCRIPTION,

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from datetime import datetime
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
-from pydantic import AfterValidator, Field, StringConstraints
+from ninja import Schema
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 from indicators.exports import safe_cell
 
@@ -38,6 +41,27 @@ def offset_param():
 
 ListFormat = Literal["json", "csv"]
 DataFormat = Literal["json", "csv", "sdmx"]
+
+
+class Problem(Schema):
+    """An error: `detail` says what is wrong, or lists the fields of a malformed request."""
+
+    detail: str | list[dict] = Field(examples=["No area with code 440199."])
+
+
+# The errors each kind of endpoint may answer with, for the OpenAPI schema.
+READ_ERRORS = {401: Problem, 422: Problem, 429: Problem}
+ONE_ERRORS = {**READ_ERRORS, 404: Problem}
+
+
+def _iso_date_time(value):
+    if isinstance(value, str) and not re.match(r"^\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("a date and time in ISO 8601, such as 2026-01-01T00:00:00+08:00")
+    return value
+
+
+# A moment in ISO 8601 only (pydantic would also take a number as seconds since 1970).
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_date_time)]
 
 
 def _storable(text: str) -> str:

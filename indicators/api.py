@@ -19,11 +19,15 @@ from districts.access import may_write_values
 from districts.models import Area
 from gzplan.api import token_auth
 from gzplan.api_tools import (
+    ONE_ERRORS,
+    READ_ERRORS,
     SDMX_TYPE,
     AreaCode,
     Code,
     DataFormat,
+    IsoDateTime,
     ListFormat,
+    Problem,
     Year,
     alternative_content,
     csv_response,
@@ -44,7 +48,6 @@ from .api_schemas import (
     IndicatorPage,
     PlanDetail,
     PlanPage,
-    Problem,
     ProgressPage,
     Rejected,
     SeriesOut,
@@ -60,9 +63,7 @@ from .progress import expected_path
 
 router = Router()
 
-READ_ERRORS = {401: Problem, 422: Rejected}
-ONE_ERRORS = {401: Problem, 404: Problem, 422: Rejected}
-WRITE_ERRORS = {401: Problem, 403: Rejected, 404: Problem, 409: Rejected, 422: Rejected}
+WRITE_ERRORS = {**ONE_ERRORS, 400: Problem, 403: Rejected, 409: Rejected, 422: Rejected}
 STRUCTURE = "dataflow"
 
 
@@ -620,7 +621,7 @@ def _aware(moment: datetime) -> datetime:
 
 @router.get(
     "/values",
-    response={200: ValuePage, **READ_ERRORS},
+    response={200: ValuePage, **ONE_ERRORS},
     tags=["reported values"],
     summary="List reported values",
     openapi_extra=alternative_content(("csv", "sdmx")),
@@ -635,7 +636,7 @@ def list_values(
     year_from: Year | None = Query(None, examples=[2016]),
     year_to: Year | None = Query(None, examples=[2025]),
     status: FigureStatus | None = Query(None, description="preliminary, final or revised"),
-    updated_since: datetime | None = Query(
+    updated_since: IsoDateTime | None = Query(
         None,
         description="Only figures changed at or after this time (ISO 8601)",
         examples=["2026-01-01T00:00:00+08:00"],
@@ -701,7 +702,9 @@ def _value_by_id(pk: int) -> dict:
     return _value(row)
 
 
-@router.get("/values/{int:value_id}", response={200: ValueOut, **ONE_ERRORS}, tags=["reported values"], summary="One value")
+@router.get(
+    "/values/{int:value_id}", response={200: ValueOut, **ONE_ERRORS}, tags=["reported values"], summary="One value"
+)
 def get_value(request: HttpRequest, value_id: int = Path(..., ge=1, le=2**63 - 1, examples=[1])):
     """One reported figure, with its version (needed to update it)."""
     return _value_by_id(value_id)

@@ -7,9 +7,13 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Strict
 
 from gzplan.api_tools import AreaCode, Code, Text, Year
+
+# In a JSON body a whole number must be a number: not true/false, not "2024", not 2024.0.
+WholeNumber = Annotated[int, Strict()]
+BodyYear = Annotated[Year, Strict()]
 
 FigureStatus = Literal["preliminary", "final", "revised"]
 Qualifier = Literal["", "at_least", "more_than", "at_most", "less_than", "about", "exact"]
@@ -272,17 +276,17 @@ class ValueIn(Schema):
 
     area: AreaCode = Field(description="GB/T 2260 code", examples=["440105"])
     indicator: Code = Field(examples=["gdp"])
-    year: Year = Field(examples=[2024])
-    quarter: int = Field(0, ge=0, le=4)
-    span_from: Year | None = Field(None, description="First year covered, for a total or average over years")
-    reference_year: Year | None = Field(None, description="The year the figure measures, if not `year`")
+    year: BodyYear = Field(examples=[2024])
+    quarter: WholeNumber = Field(0, ge=0, le=4)
+    span_from: BodyYear | None = Field(None, description="First year covered, for a total or average over years")
+    reference_year: BodyYear | None = Field(None, description="The year the figure measures, if not `year`")
     value: Number = Field(examples=["3456.78"])
     qualifier: Qualifier | None = None
     notation: Text(64) | None = Field(None, description="As printed in the source")
     status: FigureStatus | None = Field(None, description="preliminary unless given")
     source: Text(300) | None = Field(None, examples=["区统计局 2025年统计公报"])
     note: Text(2000) | None = None
-    version: int | None = Field(
+    version: WholeNumber | None = Field(
         None, ge=0, le=2**31 - 1, description="The version being replaced; needed to change a stored figure"
     )
 
@@ -293,8 +297,8 @@ class ValueUpdate(Schema):
     model_config = ConfigDict(extra="forbid")
 
     value: Number = Field(examples=["3460.10"])
-    version: int = Field(ge=1, le=2**31 - 1, examples=[1])
-    reference_year: Year | None = None
+    version: WholeNumber = Field(ge=1, le=2**31 - 1, examples=[1])
+    reference_year: BodyYear | None = None
     qualifier: Qualifier | None = None
     notation: Text(64) | None = None
     status: FigureStatus | None = None
@@ -332,10 +336,6 @@ class RowError(Schema):
     field: str = Field(examples=["version"])
     message: str
     current: ValueOut | None = Field(description="The stored figure, for a conflict")
-
-
-class Problem(Schema):
-    detail: str = Field(examples=["The API token is unknown, expired or revoked."])
 
 
 class RowsRejected(Schema):
