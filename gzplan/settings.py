@@ -180,6 +180,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Why a figure or target changed is free text (an analyst's note can be long), not 100 characters.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # The REST API (gzplan.api). Reads are public unless API_PRIVATE_READS is on; rates limit
 # requests per client address without a token ("anon") and per user with one ("token"),
 # as "<number>/<s|m|h|d>"; an empty value turns a limit off.

@@ -39,6 +39,20 @@ CHECKS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Requests go through the WSGI handler, not Django's test client: keep it from closing the
+    test's database connection at the end of each request, as the test client does."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def token(db) -> str:
     return make_account("fuzzer", CITY_ANALYST, CITY).token

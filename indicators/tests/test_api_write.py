@@ -251,3 +251,14 @@ def test_tokens_are_stored_only_as_a_hash_and_record_their_use(accounts, api):
     api.get("/areas", analyst)
     token.refresh_from_db()
     assert token.last_used_at is not None
+
+
+def test_a_long_reason_is_kept_whole_in_the_history(api, accounts):
+    analyst = accounts["haizhu_analyst"]
+    value = api.send("post", "/values", gdp(), analyst).json()
+    reason = "按2025年统计年鉴修订。" * 40
+    assert (
+        api.send("patch", f"/values/{value['id']}", {"value": "1", "version": 1, "reason": reason}, analyst).status_code
+        == 200
+    )
+    assert ReportedValue.objects.get(pk=value["id"]).history.latest().history_change_reason == reason
