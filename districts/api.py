@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Path, Query, Router
+from pydantic import BaseModel, Field
 
 from gzplan.api_tools import (
     ONE_ERRORS,
@@ -24,7 +25,7 @@ from .models import Area
 router = Router(tags=["areas"])
 
 
-class AreaOut(Schema):
+class AreaOut(BaseModel):
     code: str = Field(description="GB/T 2260 code", examples=["440104"])
     level: str = Field(description="province, city or district", examples=["district"])
     parent: str | None = Field(description="The code of the area it belongs to", examples=["440100"])
@@ -39,7 +40,7 @@ class AreaDetail(AreaOut):
     platforms_zh: str = Field(description="重点平台")
 
 
-class AreaPage(Schema):
+class AreaPage(BaseModel):
     count: int = Field(description="All matching areas", examples=[12])
     limit: int
     offset: int

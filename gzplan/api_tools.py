@@ -10,8 +10,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StringConstraints
 
 from indicators.exports import safe_cell
 
@@ -43,7 +42,7 @@ ListFormat = Literal["json", "csv"]
 DataFormat = Literal["json", "csv", "sdmx"]
 
 
-class Problem(Schema):
+class Problem(BaseModel):
     """An error: `detail` says what is wrong, or lists the fields of a malformed request."""
 
     detail: str | list[dict] = Field(examples=["No area with code 440199."])

@@ -6,8 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from ninja import Field, Schema
-from pydantic import ConfigDict, Strict
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from gzplan.api_tools import AreaCode, Code, Text, Year
 
@@ -23,13 +22,13 @@ Number = Annotated[
 ]
 
 
-class AreaRef(Schema):
+class AreaRef(BaseModel):
     code: str = Field(examples=["440104"])
     name_zh: str = Field(examples=["越秀区"])
     name_en: str = Field(examples=["Yuexiu"])
 
 
-class IndicatorRef(Schema):
+class IndicatorRef(BaseModel):
     code: str = Field(examples=["gdp"])
     name_zh: str = Field(examples=["地区生产总值"])
     name_en: str = Field(examples=["Gross domestic product"])
@@ -37,7 +36,7 @@ class IndicatorRef(Schema):
     unit_en: str = Field(examples=["100 million yuan"])
 
 
-class SourceRef(Schema):
+class SourceRef(BaseModel):
     key: str = Field(examples=["004"])
     title_zh: str
     title_en: str
@@ -52,7 +51,7 @@ class IndicatorOut(IndicatorRef):
     page: str = Field(examples=["/indicators/gdp/"])
 
 
-class PlanOut(Schema):
+class PlanOut(BaseModel):
     code: str = Field(examples=["guangzhou-14th-fyp"])
     area: AreaRef
     kind: str = Field(description="five_year, annual or vision", examples=["five_year"])
@@ -65,7 +64,7 @@ class PlanOut(Schema):
     page: str = Field(examples=["/plans/guangzhou-14th-fyp/"])
 
 
-class PlanNoteOut(Schema):
+class PlanNoteOut(BaseModel):
     number: int = Field(examples=[1])
     text_zh: str
 
@@ -76,7 +75,7 @@ class PlanDetail(PlanOut):
     targets: int = Field(description="How many targets the plan sets", examples=[28])
 
 
-class Baseline(Schema):
+class Baseline(BaseModel):
     value: float | None = Field(examples=[25019.06])
     qualifier: str = Field(examples=[""])
     year: int | None = Field(description="The year the baseline measures", examples=[2020])
@@ -84,7 +83,7 @@ class Baseline(Schema):
     notation: str = Field(description="As printed in the table", examples=["25019"])
 
 
-class TargetOut(Schema):
+class TargetOut(BaseModel):
     id: int = Field(examples=[42])
     plan: str = Field(examples=["guangzhou-14th-fyp"])
     area: AreaRef
@@ -116,7 +115,7 @@ class TargetOut(Schema):
     source_ref: str
 
 
-class ValueOut(Schema):
+class ValueOut(BaseModel):
     id: int = Field(examples=[7])
     area: AreaRef
     indicator: IndicatorRef
@@ -135,7 +134,7 @@ class ValueOut(Schema):
     updated_at: datetime
 
 
-class ValuePage(Schema):
+class ValuePage(BaseModel):
     count: int = Field(description="All matching values", examples=[79])
     limit: int
     offset: int
@@ -144,7 +143,7 @@ class ValuePage(Schema):
     items: list[ValueOut]
 
 
-class TargetPage(Schema):
+class TargetPage(BaseModel):
     count: int
     limit: int
     offset: int
@@ -153,7 +152,7 @@ class TargetPage(Schema):
     items: list[TargetOut]
 
 
-class IndicatorPage(Schema):
+class IndicatorPage(BaseModel):
     count: int
     limit: int
     offset: int
@@ -162,7 +161,7 @@ class IndicatorPage(Schema):
     items: list[IndicatorOut]
 
 
-class PlanPage(Schema):
+class PlanPage(BaseModel):
     count: int
     limit: int
     offset: int
@@ -171,7 +170,7 @@ class PlanPage(Schema):
     items: list[PlanOut]
 
 
-class Verdict(Schema):
+class Verdict(BaseModel):
     status: str = Field(
         description="achieved, not_achieved, on_track, at_risk, off_track, no_data or target_pending",
         examples=["on_track"],
@@ -197,7 +196,7 @@ class Verdict(Schema):
     notes: list[str]
 
 
-class TargetRef(Schema):
+class TargetRef(BaseModel):
     id: int
     plan: str = Field(examples=["guangzhou-14th-fyp"])
     area: AreaRef
@@ -211,12 +210,12 @@ class TargetRef(Schema):
     kind: str
 
 
-class ProgressItem(Schema):
+class ProgressItem(BaseModel):
     target: TargetRef
     verdict: Verdict
 
 
-class ProgressPage(Schema):
+class ProgressPage(BaseModel):
     count: int
     limit: int
     offset: int
@@ -225,12 +224,12 @@ class ProgressPage(Schema):
     items: list[ProgressItem]
 
 
-class PathPoint(Schema):
+class PathPoint(BaseModel):
     year: int = Field(examples=[2023])
     value: float = Field(examples=[26000])
 
 
-class SeriesPoint(Schema):
+class SeriesPoint(BaseModel):
     year: int
     quarter: int
     span_from: int
@@ -240,7 +239,7 @@ class SeriesPoint(Schema):
     status: str
 
 
-class SeriesTarget(Schema):
+class SeriesTarget(BaseModel):
     id: int
     plan: str
     target_year: int
@@ -255,13 +254,13 @@ class SeriesTarget(Schema):
     verdict: Verdict
 
 
-class AreaSeries(Schema):
+class AreaSeries(BaseModel):
     area: AreaRef
     values: list[SeriesPoint] = Field(description="Every figure reported, oldest first")
     targets: list[SeriesTarget]
 
 
-class SeriesOut(Schema):
+class SeriesOut(BaseModel):
     indicator: IndicatorOut
     areas: list[AreaSeries]
 
@@ -269,7 +268,7 @@ class SeriesOut(Schema):
 # --- writes -------------------------------------------------------------------------
 
 
-class ValueIn(Schema):
+class ValueIn(BaseModel):
     """One figure to create or revise. Omitted details keep their stored text when revising."""
 
     model_config = ConfigDict(extra="forbid")
@@ -291,7 +290,7 @@ class ValueIn(Schema):
     )
 
 
-class ValueUpdate(Schema):
+class ValueUpdate(BaseModel):
     """A revision of one stored figure; `version` is the one being replaced."""
 
     model_config = ConfigDict(extra="forbid")
@@ -307,27 +306,27 @@ class ValueUpdate(Schema):
     reason: Text(500) = Field("", description="Why the figure changes (kept in its history)")
 
 
-class BulkIn(Schema):
+class BulkIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     rows: list[ValueIn] = Field(min_length=1, max_length=10000, description="Up to 10,000 figures")
     reason: Text(500) = Field("", description="Why (kept in each figure's history)", examples=["2024 yearbook"])
 
 
-class RowOutcome(Schema):
+class RowOutcome(BaseModel):
     index: int = Field(description="Position of the row in `rows`, from 0")
     outcome: Literal["created", "updated", "unchanged"]
     value: ValueOut
 
 
-class BulkOut(Schema):
+class BulkOut(BaseModel):
     created: int
     updated: int
     unchanged: int
     rows: list[RowOutcome]
 
 
-class RowError(Schema):
+class RowError(BaseModel):
     index: int = Field(description="Position of the row in `rows`, from 0", examples=[17])
     area: str
     indicator: str
@@ -338,17 +337,17 @@ class RowError(Schema):
     current: ValueOut | None = Field(description="The stored figure, for a conflict")
 
 
-class RowsRejected(Schema):
+class RowsRejected(BaseModel):
     detail: str = Field(examples=["1 of 500 rows rejected; nothing was written"])
     errors: list[RowError]
 
 
-class Conflict(Schema):
+class Conflict(BaseModel):
     detail: str
     current: ValueOut | None
 
 
-class Rejected(Schema):
+class Rejected(BaseModel):
     """An error: `detail` says what is wrong (a list of field errors for a malformed request);
     `errors` lists every rejected row of a write."""
 
