@@ -822,10 +822,24 @@ def update_value(
             "content": {
                 "application/json": {
                     "example": {
-                        "reason": "2024 statistical communiqué",
+                        "reason": "Yuexiu 14th FYP outline, source 004",
                         "rows": [
-                            {"area": "440105", "indicator": "gdp", "year": 2024, "value": "3456.78", "status": "final"},
-                            {"area": "440105", "indicator": "gdp", "year": 2023, "value": "3301.2", "version": 1},
+                            {
+                                "area": "440104",
+                                "indicator": "gdp",
+                                "year": 2020,
+                                "value": "3370.05",
+                                "status": "final",
+                                "source": "越秀区“十四五”规划纲要 (source 004)",
+                            },
+                            {
+                                "area": "440104",
+                                "indicator": "gdp_growth",
+                                "year": 2020,
+                                "span_from": 2016,
+                                "value": "4.6",
+                                "version": 1,
+                            },
                         ],
                     }
                 }

@@ -273,17 +273,17 @@ class ValueIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    area: AreaCode = Field(description="GB/T 2260 code", examples=["440105"])
+    area: AreaCode = Field(description="GB/T 2260 code", examples=["440104"])
     indicator: Code = Field(examples=["gdp"])
-    year: BodyYear = Field(examples=[2024])
+    year: BodyYear = Field(examples=[2020])
     quarter: WholeNumber = Field(0, ge=0, le=4)
     span_from: BodyYear | None = Field(None, description="First year covered, for a total or average over years")
     reference_year: BodyYear | None = Field(None, description="The year the figure measures, if not `year`")
-    value: Number = Field(examples=["3456.78"])
+    value: Number = Field(examples=["3370.05"])
     qualifier: Qualifier | None = None
     notation: Text(64) | None = Field(None, description="As printed in the source")
     status: FigureStatus | None = Field(None, description="preliminary unless given")
-    source: Text(300) | None = Field(None, examples=["区统计局 2025年统计公报"])
+    source: Text(300) | None = Field(None, examples=["越秀区“十四五”规划纲要 (source 004)"])
     note: Text(2000) | None = None
     version: WholeNumber | None = Field(
         None, ge=0, le=2**31 - 1, description="The version being replaced; needed to change a stored figure"
@@ -295,7 +295,7 @@ class ValueUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    value: Number = Field(examples=["3460.10"])
+    value: Number = Field(examples=["3370.05"])
     version: WholeNumber = Field(ge=1, le=2**31 - 1, examples=[1])
     reference_year: BodyYear | None = None
     qualifier: Qualifier | None = None

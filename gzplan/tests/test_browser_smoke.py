@@ -159,3 +159,22 @@ def test_screenshots_go_under_test_artifacts():
         assert harness.SCREENSHOTS_DIR == ROOT / "test-artifacts" / "screenshots"
     with pytest.raises(ValueError):
         screenshot(None, "../outside")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("page_locale", ["en"])
+def test_the_api_docs_work_offline(page, live_server):
+    """The interactive API docs load only from the app itself (no CDN) and can call the API."""
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None)
+    page.goto(f"{live_server.url}/api/v1/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("gzplan API")
+    operation = page.locator("#operations-areas-districts_api_list_areas")
+    expect(operation).to_be_visible()
+    operation.locator(".opblock-summary").click()
+    page.click("text=Try it out")
+    page.click(".execute")
+    expect(operation.locator(".response .response-col_status").first).to_contain_text("200")
+    expect(operation.locator(".response-col_description .microlight").first).to_contain_text("广州市")
+    assert outside == [], f"the docs fetched from outside the app: {outside}"
+    screenshot(page, "api-docs-en")

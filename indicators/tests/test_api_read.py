@@ -337,3 +337,14 @@ def _more_values(n: int) -> None:
                                           reference_year=year, value=Decimal(year)))  # fmt: skip
         year += 1
     ReportedValue.objects.bulk_create(rows[:n])
+
+
+def test_the_api_benchmark_runs_and_leaves_the_database_as_it_was():
+    from django.core.management import call_command
+
+    before = ReportedValue.objects.count()
+    out = io.StringIO()
+    call_command("bench_api", values=50, runs=2, warmup=0, stdout=out)
+    report = out.getvalue()
+    assert "values: page of 1,000 (JSON)" in report and "goal: a page of 1,000 values" in report
+    assert ReportedValue.objects.count() == before
