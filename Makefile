@@ -28,7 +28,7 @@ run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_real_data
 	DEBUG=1 $(PY) manage.py create_local_admin
-	@echo "Serving gzplan at http://127.0.0.1:$(PORT)/ (admin console: http://127.0.0.1:$(PORT)/admin/)"
+	@echo "Serving gzplan at http://127.0.0.1:$(PORT)/ (admin console: /admin/, API docs: /api/v1/docs)"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install migrations-check test-sqlite test-postgres
