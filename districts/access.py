@@ -9,9 +9,10 @@ everywhere. Reading is public and not decided here.
 
 from __future__ import annotations
 
-from .models import Area, AreaAccess
+from .models import Area, AreaAccess, YearReview
 
 WRITE_PERMISSIONS = ("indicators.add_reportedvalue", "indicators.change_reportedvalue")
+REVIEW_PERMISSION = "districts.review_year"
 ALL = None  # editable_area_ids() result for "every area"
 
 
@@ -27,19 +28,52 @@ def editable_area_ids(user) -> set[int] | None:
 
     Two queries, cached on the user object for the rest of the request.
     """
-    cached = getattr(user, "_gzplan_editable_areas", False)
+    return area_scope(user) if may_write_values(user) else set()
+
+
+def area_scope(user) -> set[int] | None:
+    """The areas a user works on (AreaAccess and the areas within them), ALL for a superuser."""
+    if not (user and user.is_authenticated and user.is_active):
+        return set()
+    cached = getattr(user, "_gzplan_area_scope", False)
     if cached is not False:
         return cached
-    if not may_write_values(user):
-        result: set[int] | None = set()
-    elif user.is_superuser:
-        result = ALL
+    if user.is_superuser:
+        result: set[int] | None = ALL
     else:
         granted = set(AreaAccess.objects.filter(user=user).values_list("area_id", flat=True))
         result = _with_descendants(granted) if granted else set()
-    if user is not None:
-        user._gzplan_editable_areas = result
+    user._gzplan_area_scope = result
     return result
+
+
+def may_review(user, area: Area | int) -> bool:
+    """May the user mark the area's years as reviewed, and reopen them?"""
+    if not (user and user.is_authenticated and user.is_active and user.has_perm(REVIEW_PERMISSION)):
+        return False
+    scope = area_scope(user)
+    return scope is ALL or (area if isinstance(area, int) else area.pk) in scope
+
+
+def frozen_reviews(pairs) -> dict[tuple[int, int], YearReview]:
+    """The reviews that freeze any of the (area id, year) pairs: one query."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    reviews = (
+        YearReview.objects.frozen()
+        .filter(area_id__in={a for a, _ in pairs}, year__in={y for _, y in pairs})
+        .select_related("area", "reviewed_by")
+    )
+    return {(r.area_id, r.year): r for r in reviews if (r.area_id, r.year) in pairs}
+
+
+def frozen_message(review: YearReview) -> str:
+    who = review.reviewed_by.get_username() if review.reviewed_by else "a reviewer"
+    return (
+        f"{review.area.name_en} {review.year} was reviewed by {who} on {review.reviewed_at:%Y-%m-%d} and is "
+        "frozen; a reviewer must reopen it before its figures change."
+    )
 
 
 def can_edit_area(user, area: Area | int) -> bool:

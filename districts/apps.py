@@ -12,7 +12,7 @@ def ensure_roles(sender, using, **kwargs):
 
     # The roles need the indicators app's permissions, which Django creates when that app's
     # own post_migrate runs, after this one: create them now (it is idempotent).
-    for label in ("districts", "indicators"):
+    for label in ("districts", "indicators", "gzplan", "auth"):
         create_permissions(apps.get_app_config(label), verbosity=0, using=using)
     roles.ensure_roles(using)
 

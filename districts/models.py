@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from gzplan.bilingual import BilingualName
 
@@ -102,3 +103,48 @@ class AreaAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.area.code} {self.area.name_zh}"
+
+
+class YearReviewQuerySet(models.QuerySet):
+    def frozen(self):
+        return self.filter(reopened_at__isnull=True)
+
+
+class YearReview(models.Model):
+    """A reviewer has checked an area's figures for a year: they are frozen until reopened with a reason."""
+
+    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.CASCADE, related_name="reviews")
+    year = models.PositiveSmallIntegerField(_("year"))
+    reviewed_by = models.ForeignKey(
+        "auth.User", verbose_name=_("reviewed by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"))
+    reopened_by = models.ForeignKey(
+        "auth.User", verbose_name=_("reopened by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+
+    history = HistoricalRecords()
+    objects = YearReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["area__code", "-year"]
+        verbose_name = _("reviewed year 年度审核")
+        verbose_name_plural = _("reviewed years 年度审核")
+        permissions = [("review_year", _("Can mark an area's year as reviewed, or reopen it"))]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "year"], name="yearreview_unique"),
+            models.CheckConstraint(
+                condition=Q(reopened_at__isnull=True) | ~Q(reopen_reason=""),
+                name="yearreview_reopen_has_reason",
+                violation_error_message=_("Reopening a reviewed year needs a reason."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area.code} {self.year}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.reopened_at is None

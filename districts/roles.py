@@ -19,9 +19,17 @@ VIEW_MODELS = [
 VIEW = [(app, f"view_{model}") for app, model in VIEW_MODELS]
 WRITE_VALUES = [("indicators", "add_reportedvalue"), ("indicators", "change_reportedvalue")]
 
+REVIEW = [("districts", "review_year"), ("districts", "view_yearreview")]
 VIEWER = "viewer"
 DISTRICT_ANALYST = "district analyst"
 CITY_ANALYST = "city analyst"
+REVIEWER = "reviewer"
+ADMINISTRATOR = "administrator"
+# Administrators manage everything in these apps, and users and their roles.
+ADMIN_APPS = ("districts", "indicators", "gzplan")
+ADMIN_EXTRA = [
+    ("auth", f"{action}_{model}") for model in ("user", "group") for action in ("add", "change", "delete", "view")
+]
 
 ROLES: dict[str, list[tuple[str, str]]] = {
     VIEWER: VIEW,
@@ -29,6 +37,8 @@ ROLES: dict[str, list[tuple[str, str]]] = {
     # a district analyst their district, a city analyst the city and with it every district.
     DISTRICT_ANALYST: VIEW + WRITE_VALUES,
     CITY_ANALYST: VIEW + WRITE_VALUES,
+    # Marks an area's year as reviewed, which freezes its figures until reopened with a reason.
+    REVIEWER: VIEW + REVIEW,
 }
 
 
@@ -36,15 +46,18 @@ def ensure_roles(using: str = "default") -> None:
     """Create the role groups and set their permissions to exactly those listed above."""
     from django.contrib.auth.models import Group, Permission
 
-    wanted = {(app, codename) for perms in ROLES.values() for app, codename in perms}
-    permissions = {
+    every = {
         (p.content_type.app_label, p.codename): p
         for p in Permission.objects.using(using).select_related("content_type")
-        if (p.content_type.app_label, p.codename) in wanted
     }
-    missing = wanted - permissions.keys()
+    roles = {
+        **ROLES,
+        ADMINISTRATOR: [key for key in every if key[0] in ADMIN_APPS] + ADMIN_EXTRA,
+    }
+    wanted = {key for perms in roles.values() for key in perms}
+    missing = wanted - every.keys()
     if missing:
         raise RuntimeError(f"permissions not created yet: {sorted(missing)}")
-    for name, perms in ROLES.items():
+    for name, perms in roles.items():
         group, _ = Group.objects.using(using).get_or_create(name=name)
-        group.permissions.set([permissions[p] for p in perms])
+        group.permissions.set([every[p] for p in perms])

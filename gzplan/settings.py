@@ -16,6 +16,7 @@ SECURE_SSL    on in production (DEBUG off) unless set to false: secure cookies, 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
+    "axes",
     "ninja",
     "gzplan",
     "districts",
@@ -96,7 +98,23 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: locks out repeated failed logins.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Logins go through django-axes first, which refuses a user name or address after
+# AXES_FAILURE_LIMIT failed attempts, for AXES_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "entry"
 
 ROOT_URLCONF = "gzplan.urls"
 
@@ -198,3 +216,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# The entry grid and imports ask for a confirming note when a figure moves by more than this
+# share of last year's (0.5: by more than half), like DHIS2's outlier follow-up.
+GZPLAN_JUMP_THRESHOLD = float(os.environ.get("GZPLAN_JUMP_THRESHOLD", "0.5"))
+
+# Spreadsheet imports with more rows than this are checked and imported in the background,
+# the page showing their progress (kept in the "progress" cache, shared by the processes).
+GZPLAN_IMPORT_BACKGROUND_ROWS = env_int("GZPLAN_IMPORT_BACKGROUND_ROWS", 2000)
+GZPLAN_IMPORT_IN_BACKGROUND = env_bool("GZPLAN_IMPORT_IN_BACKGROUND", True)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": BASE_DIR / "var" / "cache" / "progress",
+    },
+}
+AXES_VERBOSE = False

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
 from districts import views as district_views
 from gzplan.api import api, not_found
+from indicators import entry_views, import_views
 from indicators import views as indicator_views
 
 # zh-Hans at /, English under /en/: every page (the admin console too) has a stable,
@@ -18,6 +20,18 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("entry/", entry_views.entry_index, name="entry"),
+    path("entry/<str:code>/<int:year>/", entry_views.entry_grid, name="entry-grid"),
+    path("entry/<str:code>/<int:year>/review/", entry_views.review_year, name="entry-review"),
+    path("entry/<str:code>/<int:year>/template.<str:fmt>", import_views.entry_template, name="entry-template"),
+    path("imports/", import_views.import_upload, name="import"),
+    path("imports/<int:pk>/", import_views.import_batch, name="import-batch"),
+    path("imports/<int:pk>/progress.json", import_views.import_progress, name="import-progress"),
+    path("imports/<int:pk>/confirm/", import_views.import_confirm, name="import-confirm"),
+    path("values/<int:pk>/", entry_views.value_history, name="value-history"),
+    path("values/<int:pk>/restore/<int:history_id>/", entry_views.restore_value, name="value-restore"),
     path("", indicator_views.scorecard, name="scorecard"),
     path("districts/", district_views.district_index, name="district-index"),
     path("districts/<str:code>/", district_views.district, name="district"),

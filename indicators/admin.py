@@ -1,17 +1,18 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from districts.access import ALL, can_edit_area, editable_area_ids
+from districts.access import ALL, can_edit_area, editable_area_ids, frozen_message, frozen_reviews
 from districts.models import Area
 
 from . import services
 from .formatting import plain_number
-from .models import Indicator, Plan, PlanNote, ReportedValue, SourceDocument, Target
+from .models import Indicator, Plan, PlanNote, RejectedEdit, ReportedValue, SourceDocument, Target
 
 admin.site.site_header = _("gzplan 广州规划指标监测")
 admin.site.site_title = _("gzplan")
@@ -156,8 +157,83 @@ class TargetAdmin(SimpleHistoryAdmin):
         return plain_number(obj.target_value)
 
 
+class ReportedValueForm(forms.ModelForm):
+    """Carries the version the page was opened with: a save over a colleague's newer figure is refused."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ReportedValue
+        fields = [
+            "area",
+            "indicator",
+            "year",
+            "quarter",
+            "span_from",
+            "reference_year",
+            "value",
+            "qualifier",
+            "notation",
+            "status",
+            "source_document",
+            "source",
+            "note",
+        ]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        pairs = {(area.pk, data["year"]) for area in [data.get("area")] if area and data.get("year")}
+        if self.instance.pk:
+            stored = ReportedValue.objects.filter(pk=self.instance.pk).first()
+            if stored is not None:
+                pairs.add((stored.area_id, stored.year))
+                seen = data.get("seen_version")
+                if seen is not None and seen != stored.version:
+                    RejectedEdit.objects.create(
+                        area_id=stored.area_id,
+                        indicator_id=stored.indicator_id,
+                        year=stored.year,
+                        quarter=stored.quarter,
+                        span_from=stored.span_from,
+                        value=data.get("value") if data.get("value") is not None else stored.value,
+                        based_on_version=seen,
+                        stored_version=stored.version,
+                        stored_value=stored.value,
+                        user=self.user if getattr(self.user, "is_authenticated", False) else None,
+                        channel="admin",
+                        reason="changed by someone else after the page was opened",
+                    )
+                    raise forms.ValidationError(
+                        _(
+                            "Someone changed this figure after you opened the page (now version %(version)s, "
+                            "value %(value)s). Your change was not saved: reload the page."
+                        )
+                        % {"version": stored.version, "value": plain_number(stored.value)}
+                    )
+        for review in frozen_reviews(pairs).values():
+            raise forms.ValidationError(frozen_message(review))
+        return data
+
+
 @admin.register(ReportedValue)
 class ReportedValueAdmin(SimpleHistoryAdmin):
+    form = ReportedValueForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class WithUser(form):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, user=request.user, **inner)
+
+        return WithUser
+
     list_display = [
         "area",
         "indicator",

@@ -656,3 +656,74 @@ class ReportedValue(models.Model):
             self.span_from = self.year
         if self.reference_year is None:
             self.reference_year = self.year
+
+
+class RejectedEdit(models.Model):
+    """An attempt to change a figure that was refused because someone else had changed it first.
+
+    Kept so that no attempt is lost without a trace: the figure's history page shows it
+    beside the saved versions.
+    """
+
+    area = models.ForeignKey("districts.Area", verbose_name=_("area"), on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), default=0)
+    span_from = models.PositiveSmallIntegerField(_("covers from"))
+    value = models.DecimalField(_("value attempted"), **DECIMAL)
+    based_on_version = models.PositiveIntegerField(_("edited from version"), null=True, blank=True)
+    stored_version = models.PositiveIntegerField(_("version stored"), null=True, blank=True)
+    stored_value = models.DecimalField(_("value stored"), null=True, blank=True, **DECIMAL)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    channel = models.CharField(_("where"), max_length=16)  # api, grid, import, admin
+    reason = models.TextField(_("why it was refused"))
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("refused edit 被拒修改")
+        verbose_name_plural = _("refused edits 被拒修改")
+        indexes = [models.Index(fields=["area", "indicator", "year"], name="rejectededit_figure")]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.indicator_id} {self.year}: {plain_number(self.value)} refused"
+
+
+class ImportState(models.TextChoices):
+    CHECKING = "checking", _("checking")
+    READY = "ready", _("ready to import")
+    REJECTED = "rejected", _("rejected")
+    APPLYING = "applying", _("importing")
+    APPLIED = "applied", _("imported")
+    FAILED = "failed", _("failed")
+
+
+class ImportBatch(models.Model):
+    """An uploaded spreadsheet: its preview (what would be added, changed, rejected), then its import."""
+
+    State = ImportState
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    filename = models.CharField(_("file"), max_length=255)
+    encoding = models.CharField(_("encoding"), max_length=32, blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.CHECKING)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    rows = models.JSONField(_("rows to write"), default=list, blank=True)
+    summary = models.JSONField(_("preview"), default=dict, blank=True)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    applied_at = models.DateTimeField(_("imported"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("spreadsheet import 导入")
+        verbose_name_plural = _("spreadsheet imports 导入")
+        constraints = [models.CheckConstraint(condition=_in_choices("state", ImportState), name="import_state_known")]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_state_display()})"

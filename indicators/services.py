@@ -7,7 +7,7 @@ the history with who made it and why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -125,14 +125,15 @@ def revise_target(target: Target, *, value: Decimal, reason: str, user=None) -> 
     return target
 
 
-# --- many figures at once (the API's bulk upsert, importers) ------------------------------
+# --- many figures at once (the API, the entry grid, spreadsheet imports) --------------------
 
 VALUE_DETAIL_FIELDS = ("reference_year", "qualifier", "notation", "status", "source", "note")
+CHUNK = 2000  # figures written per statement, and between progress reports
 
 
 @dataclass(slots=True)
 class RowProblem:
-    """Why one row of a batch was rejected. `code`: forbidden, invalid or conflict."""
+    """Why one row of a batch was rejected. `code`: forbidden, invalid, frozen or conflict."""
 
     index: int
     code: str
@@ -144,9 +145,12 @@ class RowProblem:
 
 @dataclass(slots=True)
 class RowResult:
+    """What a row does (or did): created, updated (with the fields' old values) or unchanged."""
+
     index: int
-    outcome: str  # created, updated or unchanged
+    outcome: str
     value: ReportedValue
+    old: dict = field(default_factory=dict)
 
 
 class BatchRejected(Exception):
@@ -167,24 +171,28 @@ class BatchRejected(Exception):
         return 409
 
 
-def upsert_values(rows: list[dict], *, user, reason: str = "", may_write=None, create_only: bool = False):
-    """Create or revise many figures in one transaction: all of them, or none.
+def plan_values(
+    rows: list[dict],
+    *,
+    user,
+    may_write=None,
+    create_only: bool = False,
+    require_versions: bool = True,
+    lock: bool = False,
+    row_label=str,
+) -> tuple[list[RowResult], list[RowProblem]]:
+    """What writing the rows would do, without writing: a RowResult per row, and the problems.
 
     Each row names its area and indicator by code and carries `year`, `value` and
-    optionally quarter, span_from, reference_year, qualifier, notation, status,
-    source, note and `version`. A row equal to the stored figure changes nothing,
-    so sending the same batch twice is harmless. A row that would change a stored
-    figure must name the version it replaces; a missing or stale version is a
-    conflict reported with the current figure. `may_write(area)` decides which
-    areas the user may write (districts.access.can_edit_area by default).
-
-    Returns a RowResult per row, in order; raises BatchRejected listing every
-    rejected row when any is, having written nothing.
+    optionally quarter, span_from, reference_year, qualifier, notation, status, source,
+    note and `version`. A row equal to the stored figure is unchanged, whatever its
+    version. A row that changes a stored figure must name the version it replaces
+    (unless `require_versions` is off, as in a spreadsheet import whose preview shows
+    old → new); a stale version is a conflict. Rows for areas the user may not write
+    (`may_write(area)`, districts.access.can_edit_area by default) are forbidden, rows
+    for a reviewed (frozen) year are refused.
     """
-    from django.utils import timezone
-    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
-
-    from districts.access import can_edit_area
+    from districts.access import can_edit_area, frozen_message, frozen_reviews
     from districts.models import Area
 
     from .models import Indicator
@@ -193,6 +201,7 @@ def upsert_values(rows: list[dict], *, user, reason: str = "", may_write=None, c
     problems: list[RowProblem] = []
     areas = {a.code: a for a in Area.objects.filter(code__in={r["area"] for r in rows})}
     indicators = {i.code: i for i in Indicator.objects.filter(code__in={r["indicator"] for r in rows})}
+    frozen = frozen_reviews({(a.pk, r["year"]) for r in rows if (a := areas.get(r["area"]))})
     allowed: dict[int, bool] = {}
 
     keyed: list[tuple[int, dict, tuple]] = []
@@ -204,6 +213,8 @@ def upsert_values(rows: list[dict], *, user, reason: str = "", may_write=None, c
             allowed[area.pk] = may_write(area)
         if problem is None and not allowed[area.pk]:
             problem = ("forbidden", "area", f"You may not write the figures of {area.code} {area.name_en}.")
+        if problem is None and (area.pk, row["year"]) in frozen:
+            problem = ("frozen", "year", frozen_message(frozen[(area.pk, row["year"])]))
         if problem:
             problems.append(RowProblem(index, *problem, row=row))
             continue
@@ -212,122 +223,196 @@ def upsert_values(rows: list[dict], *, user, reason: str = "", may_write=None, c
         if key in seen:
             problems.append(
                 RowProblem(
-                    index, "invalid", "year", f"Repeats row {seen[key]}: the same area, indicator and period.", row
+                    index,
+                    "invalid",
+                    "year",
+                    f"Repeats row {row_label(seen[key])}: the same area, indicator and period.",
+                    row,
                 )
             )
             continue
         seen[key] = index
         keyed.append((index, row, key))
 
+    existing = {}
+    if keyed:
+        found = ReportedValue.objects.filter(
+            area_id__in={k[0] for _, _, k in keyed},
+            indicator_id__in={k[1] for _, _, k in keyed},
+            year__in={k[2] for _, _, k in keyed},
+        ).select_related("area", "indicator")
+        if lock:
+            found = found.select_for_update(of=("self",)) if _locks_rows() else found
+        existing = {(v.area_id, v.indicator_id, v.year, v.quarter, v.span_from): v for v in found}
     results: list[RowResult] = []
-    with transaction.atomic():
-        existing = {}
-        if keyed:
-            found = (
-                ReportedValue.objects.select_for_update()
-                .filter(
-                    area_id__in={k[0] for _, _, k in keyed},
-                    indicator_id__in={k[1] for _, _, k in keyed},
-                    year__in={k[2] for _, _, k in keyed},
-                )
-                .select_related("area", "indicator")
-            )
-            existing = {(v.area_id, v.indicator_id, v.year, v.quarter, v.span_from): v for v in found}
-        to_create, to_update = [], []
-        for index, row, key in keyed:
-            current = existing.get(key)
-            version = row.get("version")
-            if current is None:
-                if version not in (None, 0):
-                    problems.append(
-                        RowProblem(
-                            index,
-                            "conflict",
-                            "version",
-                            f"No stored figure has version {version}: "
-                            "it was never saved, or was removed. Send it without a version to create it.",
-                            row,
-                        )
+    for index, row, key in keyed:
+        current = existing.get(key)
+        version = row.get("version")
+        if current is None:
+            if version not in (None, 0):
+                problems.append(
+                    RowProblem(
+                        index,
+                        "conflict",
+                        "version",
+                        f"No stored figure has version {version}: "
+                        "it was never saved, or was removed. Send it without a version to create it.",
+                        row,
                     )
-                    continue
-                obj = ReportedValue(
-                    area=areas[row["area"]],
-                    indicator=indicators[row["indicator"]],
-                    year=key[2],
-                    quarter=key[3],
-                    span_from=key[4],
-                    reference_year=row.get("reference_year") or key[2],
-                    value=row["value"],
-                    qualifier=row.get("qualifier") or "",
-                    notation=row.get("notation") or "",
-                    status=row.get("status") or ValueStatus.PRELIMINARY,
-                    source=row.get("source") or "",
-                    note=row.get("note") or "",
-                    entered_by=user if getattr(user, "is_authenticated", False) else None,
                 )
-                to_create.append((index, obj))
                 continue
-            wanted = _wanted(current, row)
-            if not wanted:
-                results.append(RowResult(index, "unchanged", current))
-            elif create_only or version is None:
-                problems.append(
-                    RowProblem(
-                        index,
-                        "conflict",
-                        "version",
-                        f"A figure is already stored (version {current.version}, "
-                        f"value {_plain(current.value)}); to replace it, send version {current.version}.",
-                        row,
-                        current,
-                    )
-                )
-            elif version != current.version:
-                problems.append(
-                    RowProblem(
-                        index,
-                        "conflict",
-                        "version",
-                        f"Changed by someone else meanwhile: you sent version "
-                        f"{version}, the stored figure is version {current.version} "
-                        f"(value {_plain(current.value)}). Reload it before saving.",
-                        row,
-                        current,
-                    )
-                )
-            else:
-                for field, value in wanted.items():
-                    setattr(current, field, value)
-                current.version += 1
-                to_update.append((index, current))
-        if problems:
-            raise BatchRejected(sorted(problems, key=lambda p: p.index), len(rows))
-        now = timezone.now()
-        entered_by = user if getattr(user, "is_authenticated", False) else None
-        history_user = entered_by
-        if to_create:
-            created = bulk_create_with_history(
-                [obj for _, obj in to_create],
-                ReportedValue,
-                default_user=history_user,
-                default_change_reason=reason or "entered",
-                default_date=now,
+            obj = ReportedValue(
+                area=areas[row["area"]],
+                indicator=indicators[row["indicator"]],
+                year=key[2],
+                quarter=key[3],
+                span_from=key[4],
+                reference_year=row.get("reference_year") or key[2],
+                value=row["value"],
+                qualifier=row.get("qualifier") or "",
+                notation=row.get("notation") or "",
+                status=row.get("status") or ValueStatus.PRELIMINARY,
+                source=row.get("source") or "",
+                note=row.get("note") or "",
             )
-            results += [RowResult(index, "created", obj) for (index, _), obj in zip(to_create, created, strict=True)]
-        if to_update:
-            for _, obj in to_update:
+            results.append(RowResult(index, "created", obj))
+            continue
+        wanted = _wanted(current, row)
+        if not wanted:
+            results.append(RowResult(index, "unchanged", current))
+        elif create_only or (version is None and require_versions):
+            problems.append(
+                RowProblem(
+                    index,
+                    "conflict",
+                    "version",
+                    f"A figure is already stored (version {current.version}, "
+                    f"value {_plain(current.value)}); to replace it, send version {current.version}.",
+                    row,
+                    current,
+                )
+            )
+        elif version is not None and version != current.version:
+            problems.append(
+                RowProblem(
+                    index,
+                    "conflict",
+                    "version",
+                    f"Changed by someone else meanwhile: you sent version "
+                    f"{version}, the stored figure is version {current.version} "
+                    f"(value {_plain(current.value)}). Reload it before saving.",
+                    row,
+                    current,
+                )
+            )
+        else:
+            old = {name: getattr(current, name) for name in wanted}
+            results.append(RowResult(index, "updated", current, old))
+            for name, value in wanted.items():
+                setattr(current, name, value)
+    problems.sort(key=lambda p: p.index)
+    results.sort(key=lambda r: r.index)
+    return results, problems
+
+
+def upsert_values(
+    rows: list[dict],
+    *,
+    user,
+    reason: str = "",
+    may_write=None,
+    create_only: bool = False,
+    require_versions: bool = True,
+    channel: str = "api",
+    progress=None,
+) -> list[RowResult]:
+    """Create or revise many figures in one transaction: all of them, or none (see plan_values).
+
+    Returns a RowResult per row, in order; raises BatchRejected listing every rejected
+    row when any is, having written nothing. Rows refused because a colleague changed
+    the figure first are kept as RejectedEdit, so the attempt leaves a trace.
+    """
+    from django.utils import timezone
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+    entered_by = user if getattr(user, "is_authenticated", False) else None
+    try:
+        with transaction.atomic():
+            results, problems = plan_values(
+                rows, user=user, may_write=may_write, create_only=create_only,
+                require_versions=require_versions, lock=True,
+            )  # fmt: skip
+            if problems:
+                raise BatchRejected(problems, len(rows))
+            now = timezone.now()
+            created = [r.value for r in results if r.outcome == "created"]
+            updated = [r.value for r in results if r.outcome == "updated"]
+            for obj in created:
+                obj.entered_by = entered_by
+            total, done = len(created) + len(updated), 0
+            saved = []
+            for start in range(0, len(created), CHUNK):
+                saved += bulk_create_with_history(
+                    created[start : start + CHUNK], ReportedValue, default_user=entered_by,
+                    default_change_reason=reason or "entered", default_date=now,
+                )  # fmt: skip
+                done += len(created[start : start + CHUNK])
+                if progress:
+                    progress(done, total)
+            for result, obj in zip((r for r in results if r.outcome == "created"), saved, strict=True):
+                result.value = obj
+            for obj in updated:
+                obj.version += 1
                 obj.updated_at = now
                 obj.entered_by = entered_by
-            bulk_update_with_history(
-                [obj for _, obj in to_update],
-                ReportedValue,
-                ["value", *VALUE_DETAIL_FIELDS, "version", "updated_at", "entered_by"],
-                default_user=history_user,
-                default_change_reason=reason or "revised",
-                default_date=now,
-            )
-            results += [RowResult(index, "updated", obj) for index, obj in to_update]
-    return sorted(results, key=lambda r: r.index)
+            for start in range(0, len(updated), CHUNK):
+                bulk_update_with_history(
+                    updated[start : start + CHUNK],
+                    ReportedValue,
+                    ["value", *VALUE_DETAIL_FIELDS, "version", "updated_at", "entered_by"],
+                    default_user=entered_by,
+                    default_change_reason=reason or "revised",
+                    default_date=now,
+                )
+                done += len(updated[start : start + CHUNK])
+                if progress:
+                    progress(done, total)
+    except BatchRejected as exc:
+        record_refused(exc.problems, user=entered_by, channel=channel)
+        raise
+    return results
+
+
+def record_refused(problems: list[RowProblem], *, user, channel: str) -> None:
+    """Keep the attempts refused because the stored figure had changed (not rows that were merely invalid)."""
+    from .models import RejectedEdit
+
+    refused = [
+        RejectedEdit(
+            area_id=p.current.area_id,
+            indicator_id=p.current.indicator_id,
+            year=p.current.year,
+            quarter=p.current.quarter,
+            span_from=p.current.span_from,
+            value=p.row["value"],
+            based_on_version=p.row.get("version"),
+            stored_version=p.current.version,
+            stored_value=p.current.value,
+            user=user,
+            channel=channel,
+            reason=p.message,
+        )
+        for p in problems
+        if p.code == "conflict" and p.current is not None
+    ]
+    if refused:
+        RejectedEdit.objects.bulk_create(refused)
+
+
+def _locks_rows() -> bool:
+    from django.db import connection
+
+    return connection.features.has_select_for_update_of
 
 
 def _plain(value) -> str:
@@ -358,11 +443,11 @@ def _row_problem(row: dict, area, indicator) -> tuple[str, str, str] | None:
 def _wanted(current: ReportedValue, row: dict) -> dict:
     """The fields the row would change on the stored figure (empty: the row is the same)."""
     new = {"value": row["value"], "reference_year": row.get("reference_year") or current.year}
-    for field in ("qualifier", "notation", "source", "note"):
-        if row.get(field) is not None:
-            new[field] = row[field]
+    for name in ("qualifier", "notation", "source", "note"):
+        if row.get(name) is not None:
+            new[name] = row[name]
     if row.get("status"):
         new["status"] = row["status"]
     elif row["value"] != current.value and current.status == ValueStatus.FINAL:
         new["status"] = ValueStatus.REVISED
-    return {field: value for field, value in new.items() if getattr(current, field) != value}
+    return {name: value for name, value in new.items() if getattr(current, name) != value}

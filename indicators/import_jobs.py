@@ -1,0 +1,158 @@
+"""Spreadsheet imports as jobs: check (preview), then apply; large files run in the background.
+
+A file of more than GZPLAN_IMPORT_BACKGROUND_ROWS rows is checked and imported in a
+thread, so the request returns at once; the page polls the job's progress, which is
+kept in the "progress" cache (shared by the server's processes).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from . import services
+from .imports import ImportProblem, prepare_rows, read_table
+from .models import ImportBatch, ImportState
+
+log = logging.getLogger(__name__)
+
+
+def progress_key(batch_id: int) -> str:
+    return f"gzplan-import-{batch_id}"
+
+
+def report(batch_id: int, phase: str, done: int = 0, total: int = 0) -> None:
+    caches["progress"].set(progress_key(batch_id), {"phase": phase, "done": done, "total": total}, 24 * 3600)
+
+
+def progress_of(batch_id: int) -> dict:
+    return caches["progress"].get(progress_key(batch_id)) or {"phase": "", "done": 0, "total": 0}
+
+
+def run(job, batch: ImportBatch, *args, size: int = 0) -> None:
+    """Run the job now, or in a thread when the file is large (and background jobs are on)."""
+    if size > settings.GZPLAN_IMPORT_BACKGROUND_ROWS and settings.GZPLAN_IMPORT_IN_BACKGROUND:
+        thread = threading.Thread(target=_in_thread, args=(job, batch.pk, *args), daemon=True)
+        thread.start()
+    else:
+        job(batch, *args)
+
+
+def _in_thread(job, batch_id: int, *args) -> None:
+    close_old_connections()
+    try:
+        job(ImportBatch.objects.get(pk=batch_id), *args)
+    except Exception:
+        log.exception("import %s failed", batch_id)
+        ImportBatch.objects.filter(pk=batch_id).update(
+            state=ImportState.FAILED, message="The import stopped on an unexpected error; nothing was written."
+        )
+    finally:
+        connection.close()
+
+
+def check(batch: ImportBatch, data: bytes, user) -> None:
+    """Read the file and work out what it would add, change and reject, writing no figure."""
+    report(batch.pk, "reading")
+    try:
+        table = read_table(batch.filename, data)
+    except ImportProblem as problem:
+        _rejected(batch, [problem])
+        return
+    batch.encoding = table.encoding
+    batch.total = len(table.rows)
+    report(batch.pk, "checking", 0, batch.total)
+    rows, problems = prepare_rows(table)
+    results, refused = services.plan_values(
+        [{k: v for k, v in row.items() if k != "line"} for row in rows],
+        user=user,
+        require_versions=False,
+        row_label=lambda index: str(rows[index]["line"]),
+    )
+    headings = table.headings
+    for p in refused:
+        column = headings.get(p.field, p.field)
+        problems.append(ImportProblem(p.message, rows[p.index]["line"], column))
+    if problems:
+        _rejected(batch, problems)
+        return
+    added, changed, to_write = [], [], []
+    for result in results:
+        row = rows[result.index]
+        value = result.value
+        entry = {
+            "line": row["line"],
+            "area": row["area"],
+            "area_name": value.area.name_zh,
+            "indicator": row["indicator"],
+            "indicator_name": value.indicator.name_zh,
+            "year": value.year,
+            "quarter": value.quarter,
+            "value": str(row["value"]),
+        }
+        if result.outcome == "created":
+            added.append(entry)
+            to_write.append({**_storable(row), "version": 0})
+        elif result.outcome == "updated":
+            old = {name: str(v) if isinstance(v, Decimal) else v for name, v in result.old.items()}
+            changed.append({**entry, "old": old, "new": {n: _text(getattr(value, n)) for n in result.old}})
+            to_write.append({**_storable(row), "version": value.version})
+    batch.rows = to_write
+    batch.summary = {
+        "added": added,
+        "changed": changed,
+        "unchanged": sum(r.outcome == "unchanged" for r in results),
+    }
+    batch.state = ImportState.READY
+    batch.save()
+    report(batch.pk, "ready", batch.total, batch.total)
+
+
+def apply(batch: ImportBatch, user) -> None:
+    """Write the previewed rows in one transaction, provided nobody changed them since the preview."""
+    rows = [{**row, "value": Decimal(row["value"])} for row in batch.rows]
+    report(batch.pk, "saving", 0, len(rows))
+    try:
+        services.upsert_values(
+            rows,
+            user=user,
+            reason=f"imported from {batch.filename}"[:500],
+            channel="import",
+            progress=lambda done, total: report(batch.pk, "saving", done, total),
+        )
+    except services.BatchRejected as exc:
+        batch.state = ImportState.FAILED
+        batch.problems = [
+            {"row": batch.rows[p.index].get("line"), "column": p.field, "message": p.message} for p in exc.problems
+        ]
+        batch.message = "Nothing was imported: some figures changed since the preview. Upload the file again."
+        batch.save()
+        report(batch.pk, "failed")
+        return
+    batch.state = ImportState.APPLIED
+    batch.applied_at = timezone.now()
+    batch.save()
+    report(batch.pk, "done", len(rows), len(rows))
+
+
+def _rejected(batch: ImportBatch, problems: list[ImportProblem]) -> None:
+    batch.state = ImportState.REJECTED
+    batch.problems = [{"row": p.row, "column": p.column, "message": p.message} for p in problems[:1000]]
+    batch.message = f"Nothing can be imported: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the file."
+    batch.rows = []
+    batch.save()
+    report(batch.pk, "rejected")
+
+
+def _storable(row: dict) -> dict:
+    return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.items()}
+
+
+def _text(value):
+    return str(value) if isinstance(value, Decimal) else value
