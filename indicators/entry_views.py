@@ -17,6 +17,7 @@ from districts.models import Area, YearReview
 
 from . import services
 from .entry import grid_rows, jump_too_large, plans_covering
+from .formatting import plain_number
 from .models import RejectedEdit, ReportedValue, ValueStatus
 from .numbers import parse_number
 
@@ -82,21 +83,23 @@ def entry_grid(request, code: str, year: int):
     if request.method == "POST":
         if not can_edit_area(request.user, area):
             raise PermissionDenied(_("You may not enter figures for %(area)s.") % {"area": area.name})
-        saved = _save_grid(request, area, year, rows)
+        saved, status = _save_grid(request, area, year, rows)
         if saved is not None:
             messages.success(
                 request,
                 _("Saved: %(created)d added, %(updated)d changed, %(unchanged)d unchanged.") % saved,
             )
             return redirect("entry-grid", code=area.code, year=year)
-        status = 409 if any(r.errors and r.typed.get("conflict") for r in rows) else 422
         return render(request, "indicators/entry_grid.html", _grid_context(request, area, year, rows, review),
                       status=status)  # fmt: skip
     return render(request, "indicators/entry_grid.html", _grid_context(request, area, year, rows, review))
 
 
-def _save_grid(request, area, year, rows) -> dict | None:
-    """Read every row, check it, and save all in one transaction; None (and row errors) if any row fails."""
+def _save_grid(request, area, year, rows) -> tuple[dict | None, int]:
+    """Read every row, check it, and save all in one transaction.
+
+    Returns the counts, or None (with each row's errors set) and the HTTP status to answer with.
+    """
     batch, batch_rows = [], []
     for row in rows:
         prefix = row.key
@@ -124,7 +127,7 @@ def _save_grid(request, area, year, rows) -> dict | None:
         if change is not None and not typed["note"] and (row.current is None or row.current.value != value):
             row.errors.append(
                 _("%(change)+.0f%% on last year's %(last)s: add a note confirming the figure.")
-                % {"change": change * 100, "last": row.last_year.value.normalize()}
+                % {"change": change * 100, "last": plain_number(row.last_year.value)}
             )
             continue
         try:
@@ -145,7 +148,7 @@ def _save_grid(request, area, year, rows) -> dict | None:
         )
         batch_rows.append(row)
     if any(r.errors for r in rows):
-        return None
+        return None, 422
     try:
         results = services.upsert_values(
             batch, user=request.user, reason=_("entered in the entry grid"), channel="grid"
@@ -155,13 +158,12 @@ def _save_grid(request, area, year, rows) -> dict | None:
             row = batch_rows[problem.index]
             row.errors.append(problem.message)
             if problem.code == "conflict":
-                row.typed["conflict"] = True
                 row.current = problem.current
-        return None
+        return None, exc.status_code
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for result in results:
         counts[result.outcome] += 1
-    return counts
+    return counts, 200
 
 
 @require_POST
