@@ -17,3 +17,5 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # No rate limits unless a test sets them: the fuzzing tests send thousands of requests.
 API_THROTTLE_RATES = {"anon": "", "token": ""}
+# Imports run in the request, so tests see their outcome at once (one test turns the background on).
+GZPLAN_IMPORT_IN_BACKGROUND = False

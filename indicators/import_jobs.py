@@ -108,6 +108,7 @@ def check(batch: ImportBatch, data: bytes, user) -> None:
         "added": added,
         "changed": changed,
         "unchanged": sum(r.outcome == "unchanged" for r in results),
+        "skipped": table.skipped,
     }
     batch.state = ImportState.READY
     batch.save()

@@ -138,6 +138,7 @@ def import_batch(request, pk: int):
             "added_count": len(summary.get("added", [])),
             "changed_count": len(summary.get("changed", [])),
             "unchanged": summary.get("unchanged", 0),
+            "skipped": summary.get("skipped", 0),
             "working": batch.state in (ImportState.CHECKING, ImportState.APPLYING),
             "progress": import_jobs.progress_of(batch.pk),
         },

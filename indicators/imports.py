@@ -11,6 +11,7 @@ sees them in their spreadsheet; a file with any problem is not imported at all.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import unicodedata
@@ -75,6 +76,7 @@ class Table:
     line_numbers: list[int]  # the spreadsheet row of each
     headings: dict[str, str]  # our column -> the heading as written
     encoding: str
+    skipped: int = 0  # rows without a value (a template's indicators left blank)
 
 
 def _heading_key(text: str) -> str:
@@ -86,9 +88,11 @@ _HEADINGS = {_heading_key(name): column for column, names in COLUMNS.items() for
 
 
 def _match_heading(cell) -> str | None:
-    if cell is None:
+    if cell is None or str(cell).strip() == "":
         return None
     text = str(cell)
+    if not text.isascii():
+        text = _t2s().convert(text)  # 地區 → 地区
     key = _heading_key(text)
     if key in _HEADINGS:
         return _HEADINGS[key]
@@ -99,6 +103,7 @@ def _match_heading(cell) -> str | None:
     return None
 
 
+@functools.cache
 def _t2s():
     import opencc
 
@@ -141,7 +146,15 @@ def _grid(name: str, data: bytes) -> tuple[list[list[str]], str]:
         raise ImportProblem(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB: split it")
     if data[:4] == b"PK\x03\x04":
         try:
-            frames = pd.read_excel(io.BytesIO(data), header=None, dtype=object, sheet_name=None, engine="openpyxl")
+            # Formulas are read as formulas (=…), not as their cached results, so they are refused.
+            frames = pd.read_excel(
+                io.BytesIO(data),
+                header=None,
+                dtype=object,
+                sheet_name=None,
+                engine="openpyxl",
+                engine_kwargs={"data_only": False},
+            )
         except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
             raise ImportProblem(f"is not a readable Excel workbook ({exc})") from None
         best = max(frames.values(), key=_score_frame, default=None)
@@ -197,7 +210,7 @@ def read_table(name: str, data: bytes) -> Table:
             "in the first 10 rows"
         )
     header = cells[header_at]
-    rows, lines = [], []
+    rows, lines, skipped = [], [], 0
     for offset, row in enumerate(cells[header_at + 1 :], start=header_at + 2):
         if not any(str(cell).strip() for cell in row):
             continue
@@ -211,11 +224,14 @@ def read_table(name: str, data: bytes) -> Table:
                 raise ImportProblem(f"the cell has {len(cell):,} characters (at most {MAX_CELL:,})", offset,
                                     header[position])  # fmt: skip
             record[column] = cell.strip()
+        if not record["value"]:
+            skipped += 1
+            continue
         rows.append(record)
         lines.append(offset)
     if not rows:
-        raise ImportProblem("the file has a header but no rows")
-    return Table(rows, lines, {c: str(header[p]) for c, p in headings.items()}, encoding)
+        raise ImportProblem("no row has a value to import" if skipped else "the file has a header but no rows")
+    return Table(rows, lines, {c: str(header[p]) for c, p in headings.items()}, encoding, skipped)
 
 
 class Names:
