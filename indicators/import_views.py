@@ -162,3 +162,20 @@ def import_confirm(request, pk: int):
     batch.refresh_from_db()
     import_jobs.run(import_jobs.apply, batch, request.user, size=len(batch.rows))
     return redirect("import-batch", pk=batch.pk)
+
+
+def export_everything(request, fmt: str):
+    """Every area, plan, indicator, target and value, in a file that imports back (manage.py import_everything)."""
+    from . import portable
+
+    writers = {
+        "zip": (portable.to_csv_zip, "application/zip"),
+        "xlsx": (portable.to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "json": (portable.to_json, "application/json"),
+    }
+    if fmt not in writers:
+        raise Http404("Unknown format")
+    write, content_type = writers[fmt]
+    response = HttpResponse(write(portable.export_everything()), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="gzplan-everything.{fmt}"'
+    return response
