@@ -22,6 +22,11 @@ from .models import ImportBatch, ImportState
 
 log = logging.getLogger(__name__)
 
+# A previewed row as stored until it is confirmed (a list, in this order, to keep 50,000 rows small).
+ROW_FIELDS = ["area", "indicator", "year", "quarter", "span_from", "reference_year", "value", "status", "source",
+              "note", "version", "line"]  # fmt: skip
+PREVIEW_ROWS = 1000
+
 
 def progress_key(batch_id: int) -> str:
     return f"gzplan-import-{batch_id}"
@@ -103,10 +108,13 @@ def check(batch: ImportBatch, data: bytes, user) -> None:
             old = {name: str(v) if isinstance(v, Decimal) else v for name, v in result.old.items()}
             changed.append({**entry, "old": old, "new": {n: _text(getattr(value, n)) for n in result.old}})
             to_write.append({**_storable(row), "version": value.version})
-    batch.rows = to_write
+    batch.rows = [[row.get(name) for name in ROW_FIELDS] for row in to_write]
     batch.summary = {
-        "added": added,
-        "changed": changed,
+        # What the preview page lists (the first rows of each), and how many there are.
+        "added": added[:PREVIEW_ROWS],
+        "changed": changed[:PREVIEW_ROWS],
+        "added_count": len(added),
+        "changed_count": len(changed),
         "unchanged": sum(r.outcome == "unchanged" for r in results),
         "skipped": table.skipped,
     }
@@ -117,7 +125,9 @@ def check(batch: ImportBatch, data: bytes, user) -> None:
 
 def apply(batch: ImportBatch, user) -> None:
     """Write the previewed rows in one transaction, provided nobody changed them since the preview."""
-    rows = [{**row, "value": Decimal(row["value"])} for row in batch.rows]
+    rows = [dict(zip(ROW_FIELDS, row, strict=True)) for row in batch.rows]
+    for row in rows:
+        row["value"] = Decimal(row["value"])
     report(batch.pk, "saving", 0, len(rows))
     try:
         services.upsert_values(
@@ -130,7 +140,7 @@ def apply(batch: ImportBatch, user) -> None:
     except services.BatchRejected as exc:
         batch.state = ImportState.FAILED
         batch.problems = [
-            {"row": batch.rows[p.index].get("line"), "column": p.field, "message": p.message} for p in exc.problems
+            {"row": rows[p.index].get("line"), "column": p.field, "message": p.message} for p in exc.problems
         ]
         batch.message = "Nothing was imported: some figures changed since the preview. Upload the file again."
         batch.save()
