@@ -233,3 +233,4 @@ CACHES = {
     },
 }
 AXES_VERBOSE = False
+LOGOUT_REDIRECT_URL = "scorecard"
