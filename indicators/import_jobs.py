@@ -32,7 +32,9 @@ def progress_key(batch_id: int) -> str:
     return f"gzplan-import-{batch_id}"
 
 
-def report(batch_id: int, phase: str, done: int = 0, total: int = 0) -> None:
+def report(batch_id: int | None, phase: str, done: int = 0, total: int = 0) -> None:
+    if batch_id is None:
+        return  # checked in the request: nobody polls
     caches["progress"].set(progress_key(batch_id), {"phase": phase, "done": done, "total": total}, 24 * 3600)
 
 
@@ -40,9 +42,15 @@ def progress_of(batch_id: int) -> dict:
     return caches["progress"].get(progress_key(batch_id)) or {"phase": "", "done": 0, "total": 0}
 
 
+def in_background(size: int) -> bool:
+    return size > settings.GZPLAN_IMPORT_BACKGROUND_ROWS and settings.GZPLAN_IMPORT_IN_BACKGROUND
+
+
 def run(job, batch: ImportBatch, *args, size: int = 0) -> None:
     """Run the job now, or in a thread when the file is large (and background jobs are on)."""
-    if size > settings.GZPLAN_IMPORT_BACKGROUND_ROWS and settings.GZPLAN_IMPORT_IN_BACKGROUND:
+    if in_background(size):
+        if batch.pk is None:
+            batch.save()
         thread = threading.Thread(target=_in_thread, args=(job, batch.pk, *args), daemon=True)
         thread.start()
     else:
@@ -157,7 +165,8 @@ def _rejected(batch: ImportBatch, problems: list[ImportProblem]) -> None:
     batch.problems = [{"row": p.row, "column": p.column, "message": p.message} for p in problems[:1000]]
     batch.message = f"Nothing can be imported: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the file."
     batch.rows = []
-    batch.save()
+    if batch.pk:  # a background job's record; a file checked in the request leaves no trace
+        batch.save()
     report(batch.pk, "rejected")
 
 

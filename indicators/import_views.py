@@ -103,8 +103,11 @@ def import_upload(request):
             messages.error(request, _("The file is larger than 50 MB: split it."))
             return redirect("import")
         data = upload.read()
-        batch = ImportBatch.objects.create(created_by=request.user, filename=upload.name[:255])
+        # Saved when it can be imported (or runs in the background); a refused file writes nothing.
+        batch = ImportBatch(created_by=request.user, filename=upload.name[:255])
         import_jobs.run(import_jobs.check, batch, data, request.user, size=data.count(b"\n"))
+        if batch.pk is None:
+            return render(request, "indicators/import_batch.html", _batch_context(batch), status=422)
         return redirect("import-batch", pk=batch.pk)
     recent = ImportBatch.objects.filter(created_by=request.user)[:10]
     return render(request, "indicators/import_upload.html", {"recent": recent})
@@ -127,22 +130,22 @@ def _own_batch(request, pk: int) -> ImportBatch:
 def import_batch(request, pk: int):
     """The preview (added, changed old → new, rejected with reasons), the progress, or the outcome."""
     batch = _own_batch(request, pk)
+    return render(request, "indicators/import_batch.html", _batch_context(batch))
+
+
+def _batch_context(batch: ImportBatch) -> dict:
     summary = batch.summary or {}
-    return render(
-        request,
-        "indicators/import_batch.html",
-        {
-            "batch": batch,
-            "added": summary.get("added", [])[:500],
-            "changed": summary.get("changed", [])[:500],
-            "added_count": summary.get("added_count", 0),
-            "changed_count": summary.get("changed_count", 0),
-            "unchanged": summary.get("unchanged", 0),
-            "skipped": summary.get("skipped", 0),
-            "working": batch.state in (ImportState.CHECKING, ImportState.APPLYING),
-            "progress": import_jobs.progress_of(batch.pk),
-        },
-    )
+    return {
+        "batch": batch,
+        "added": summary.get("added", [])[:500],
+        "changed": summary.get("changed", [])[:500],
+        "added_count": summary.get("added_count", 0),
+        "changed_count": summary.get("changed_count", 0),
+        "unchanged": summary.get("unchanged", 0),
+        "skipped": summary.get("skipped", 0),
+        "working": batch.state in (ImportState.CHECKING, ImportState.APPLYING),
+        "progress": import_jobs.progress_of(batch.pk),
+    }
 
 
 @login_required
