@@ -196,6 +196,7 @@ def review_year(request, code: str, year: int):
     return redirect("entry-grid", code=area.code, year=year)
 
 
+@login_required
 def value_history(request, pk: int):
     """One figure: its versions, who changed it, when, old → new and why, and refused attempts."""
     value = get_object_or_404(ReportedValue.objects.select_related("area", "indicator", "source_document"), pk=pk)
