@@ -6,7 +6,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install lock run bench-progress bench-pages bench-api bench-import test test-sqlite test-postgres migrations-check lint check-deploy
+.PHONY: install lock run bench-progress bench-pages bench-api bench-import bench load-test test test-sqlite test-postgres migrations-check lint check-deploy
 
 install: $(VENV)/.installed
 
@@ -74,3 +74,27 @@ bench-import: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench SECURE_SSL=false $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench SECURE_SSL=false $(PY) manage.py load_real_data
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench SECURE_SSL=false $(PY) manage.py bench_import
+
+# The benchmark suite at SIZE (small = the real data; province; country) on PostgreSQL, beside
+# each measure's floor; makes the labelled synthetic data if it is not there and writes
+# docs/benchmarks.md. `manage.py synthetic_data --remove` takes the synthetic data out again.
+SIZE ?= province
+bench: install
+	@$(PY) -c "import psycopg; c = psycopg.connect('postgres://postgres@127.0.0.1:5432/postgres', autocommit=True); \
+	  c.execute(\"SELECT 1 FROM pg_database WHERE datname = 'gzplan_bench'\").fetchone() or c.execute('CREATE DATABASE gzplan_bench')"
+	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench SECURE_SSL=false $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench SECURE_SSL=false $(PY) manage.py load_real_data
+	@if [ "$(SIZE)" != "small" ]; then DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench SECURE_SSL=false \
+	  $(PY) -c "import django,os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','gzplan.settings'); django.setup(); \
+	  from indicators import synthetic as s; from indicators.models import ReportedValue as V; import sys; \
+	  want = s.SIZES['$(SIZE)'].values; have = V.objects.filter(area__code__startswith=s.AREA_PREFIX).count(); \
+	  sys.exit(0 if have == want else 1)" || DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench SECURE_SSL=false \
+	  $(PY) manage.py synthetic_data --size $(SIZE) --replace; fi
+	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench SECURE_SSL=false $(PY) manage.py bench --size $(SIZE) \
+	  --output docs/benchmarks.md
+
+# 50 clients for 60 s against gunicorn on 127.0.0.1 with the benchmark database (SIZE's synthetic
+# data, as left by make bench): throughput, p50/p99, errors, worker memory, lost writes.
+load-test: install
+	$(VENV)/bin/pip install --quiet locust==2.47.0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) scripts/load_test.py --users 50 --seconds 60 --output docs/benchmarks.md

@@ -8,12 +8,13 @@ figures the engine needs.
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Path, Query, Router, Status
+from ninja.errors import HttpError
 
 from districts.access import may_write_values
 from districts.models import Area
@@ -616,7 +617,12 @@ def _value_sdmx(row: dict) -> dict:
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    """The moment in UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows."""
+    try:
+        moment = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise HttpError(422, "updated_since is out of range.") from None
 
 
 @router.get(

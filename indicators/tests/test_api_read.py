@@ -244,6 +244,9 @@ def test_errors_answer_json_that_says_what_is_wrong(api):
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "limit"]
     assert api.get("/values?area=44010x").status_code == 422
     assert api.get("/values?year_from=abc").status_code == 422
+    # Offsets PostgreSQL does not take, and moments beyond year 9999 in UTC (found by the fuzzer).
+    assert api.get("/values", data={"updated_since": "4203-12-11T21:27:52+23:21"}).status_code == 200
+    assert api.get("/values", data={"updated_since": "9999-12-31T23:00:00-05:00"}).status_code == 422
     unknown = api.get("/nothing/here")
     assert unknown.status_code == 404 and "No API endpoint" in unknown.json()["detail"]
     token = api.get("/areas", HTTP_AUTHORIZATION="Bearer gzp_not-a-real-token")

@@ -1,0 +1,312 @@
+"""The benchmark suite: server time of the pages, the API, a plan's evaluation and an import, each
+beside its floor (the same data fetched by one hand-written SQL query and serialised with the
+standard library, in the same process), at a chosen data size. Writes docs/benchmarks.md.
+
+    manage.py bench --size province          # PostgreSQL (DATABASE_URL); makes the synthetic data if needed
+    manage.py bench --size tiny --runs 1     # the smoke run in the test suite
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import os
+import platform
+import statistics
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import django
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.test import Client
+
+from districts.models import Area
+from indicators import import_jobs, synthetic
+from indicators.evaluation import evaluate_values
+from indicators.models import ImportBatch, Indicator, Plan, ReportedValue, Target
+
+GOALS = {  # median, p95 (ms) and the ratio to the floor; issue "Scale and speed, measured"
+    "median": 100.0,
+    "p95": 250.0,
+    "ratio": 3.0,
+}
+
+
+def _json(rows) -> bytes:
+    return json.dumps(rows, default=str, ensure_ascii=False).encode()
+
+
+def _fetch(sql: str, params=()) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+class Rollback(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = "Median and 95th percentile of each page and API read, beside its floor; writes docs/benchmarks.md."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--size", choices=["small", *sorted(synthetic.SIZES)], default="tiny")
+        parser.add_argument("--runs", type=int, default=30)
+        parser.add_argument("--warmup", type=int, default=3)
+        parser.add_argument("--import-rows", type=int, default=50_000)
+        parser.add_argument("--output", default="", help="Markdown file to write the table to (docs/benchmarks.md)")
+
+    def handle(self, *args, size, runs, warmup, import_rows, output, **options):
+        if size != "small" and not synthetic.exists():
+            self.stdout.write(f"Making the synthetic {size} data (manage.py synthetic_data --size {size})…")
+            synthetic.generate(size, log=self.stdout.write)
+        target = self.subjects(size)
+        client = Client(HTTP_HOST="localhost")
+        results = []
+        for name, url, floor in self.cases(target):
+            server = (lambda url=url: self.get(client, url)) if isinstance(url, str) else url
+            results.append((name, *self.measure(server, floor, runs, warmup)))
+        results.append(("import 50,000 rows" if import_rows == 50_000 else f"import {import_rows:,} rows",
+                         *self.measure_import(import_rows, min(runs, 3))))  # fmt: skip
+        values = ReportedValue.objects.count()
+        table = self.table(size, values, results, runs)
+        self.stdout.write(table)
+        if output:
+            self.write(Path(output), size, table)
+
+    # --- what is measured ------------------------------------------------------------
+
+    def subjects(self, size: str) -> dict:
+        if size == "small":
+            plan = Plan.objects.get(code="guangzhou-14th-fyp")
+            return {"plan": plan, "district": "440104", "indicator": "gdp", "area": "440100"}
+        plan = Plan.objects.get(code=f"syn-{synthetic.ROOT_CODE}-fyp")
+        indicator = Target.objects.filter(plan=plan).order_by("position").first().indicator.code
+        return {"plan": plan, "district": f"{synthetic.AREA_PREFIX}0001", "indicator": indicator, "area": "890001"}
+
+    def cases(self, t: dict):
+        plan, district, code, area = t["plan"], t["district"], t["indicator"], t["area"]
+        indicator = Indicator.objects.get(code=code)
+        district_area = Area.objects.get(code=district)
+        series_area = Area.objects.get(code=area)
+        return [
+            ("scorecard (a plan)", f"/en/?plan={plan.code}", lambda: self.floor_plan(plan.pk, plan.area_id)),
+            ("district dashboard", f"/en/districts/{district}/", lambda: self.floor_district(district_area.pk)),
+            ("indicator page, every area", f"/en/indicators/{code}/", lambda: self.floor_indicator(indicator.pk)),
+            ("API values, 1,000 rows", "/api/v1/values?limit=1000", self.floor_values),
+            ("API values, one area, 1,000 rows", f"/api/v1/values?area={district}&limit=1000",
+             lambda: self.floor_values(district_area.pk)),
+            ("API series (one area)", f"/api/v1/series/{code}?area={area}",
+             lambda: self.floor_series(indicator.pk, series_area.pk)),
+            ("progress of a whole plan (engine)", lambda: self.evaluate(plan), lambda: self.floor_plan(plan.pk,
+             plan.area_id, every_year=True)),
+        ]  # fmt: skip
+
+    def get(self, client: Client, url: str) -> bytes:
+        response = client.get(url, secure=True)
+        if response.status_code != 200:
+            raise CommandError(f"{url} answered {response.status_code}")
+        return response.content
+
+    def evaluate(self, plan) -> bytes:
+        verdicts = evaluate_values(Target.objects.filter(plan=plan))
+        return _json({pk: v.status for pk, v in verdicts.items()})
+
+    # --- floors: one SQL query, standard-library JSON ------------------------------------
+
+    def floor_plan(self, plan_id: int, area_id: int, every_year: bool = False) -> bytes:
+        """The plan's targets with their latest figure (or, for the engine, every yearly figure)."""
+        if every_year:
+            return _json(_fetch("""
+                SELECT t.id, t.target_year, t.target_value, t.comparator, t.baseline_value, t.baseline_year,
+                       i.measure, i.direction, r.year, r.value
+                FROM indicators_target t
+                JOIN indicators_indicator i ON i.id = t.indicator_id
+                LEFT JOIN indicators_reportedvalue r
+                  ON r.area_id = %s AND r.indicator_id = t.indicator_id AND r.quarter = 0
+                WHERE t.plan_id = %s ORDER BY t.position, t.part, r.year""", [area_id, plan_id]))  # fmt: skip
+        latest = """(SELECT r.{0} FROM indicators_reportedvalue r WHERE r.area_id = %s
+                     AND r.indicator_id = t.indicator_id AND r.quarter = 0 ORDER BY r.year DESC LIMIT 1)"""
+        return _json(_fetch(f"""
+            SELECT t.id, t.row, t.part, t.target_year, t.target_value, t.comparator, i.code, i.name_zh, i.unit_zh,
+                   {latest.format("year")}, {latest.format("value")}
+            FROM indicators_target t
+            JOIN indicators_indicator i ON i.id = t.indicator_id
+            WHERE t.plan_id = %s ORDER BY t.position, t.part""", [area_id, area_id, plan_id]))  # fmt: skip
+
+    def floor_district(self, area_id: int) -> bytes:
+        return _json(_fetch("""
+            SELECT r.indicator_id, r.year, r.value FROM indicators_reportedvalue r
+            WHERE r.area_id = %s AND r.quarter = 0 AND r.indicator_id IN (
+                SELECT t.indicator_id FROM indicators_target t JOIN indicators_plan p ON p.id = t.plan_id
+                WHERE p.area_id = %s)
+            ORDER BY r.indicator_id, r.year""", [area_id, area_id]))  # fmt: skip
+
+    def floor_indicator(self, indicator_id: int) -> bytes:
+        return _json(_fetch("""
+            SELECT a.code, a.name_zh, a.name_en, r.year, r.value FROM indicators_reportedvalue r
+            JOIN districts_area a ON a.id = r.area_id
+            WHERE r.indicator_id = %s AND r.quarter = 0 AND r.span_from = r.year ORDER BY a.code, r.year""",
+            [indicator_id]))  # fmt: skip
+
+    def floor_values(self, area_id: int | None = None) -> bytes:
+        where, params = ("WHERE r.area_id = %s", [area_id]) if area_id else ("", [])
+        count = _fetch(f"SELECT count(*) FROM indicators_reportedvalue r {where}", params)[0][0]
+        rows = _fetch(f"""
+            SELECT r.id, a.code, a.name_zh, a.name_en, i.code, i.name_zh, i.name_en, i.unit_zh, i.unit_en, r.year,
+                   r.quarter, r.span_from, r.reference_year, r.value, r.qualifier, r.notation, r.status, r.source,
+                   r.note, r.version, r.updated_at
+            FROM indicators_reportedvalue r JOIN districts_area a ON a.id = r.area_id
+            JOIN indicators_indicator i ON i.id = r.indicator_id {where}
+            ORDER BY r.area_id, r.indicator_id, r.year, r.quarter, r.span_from LIMIT 1000""", params)  # fmt: skip
+        return _json({"count": count, "items": rows})
+
+    def floor_series(self, indicator_id: int, area_id: int) -> bytes:
+        return _json(_fetch("""
+            SELECT r.year, r.quarter, r.span_from, r.reference_year, r.value, r.status FROM indicators_reportedvalue r
+            WHERE r.indicator_id = %s AND r.area_id = %s ORDER BY r.year, r.quarter, r.span_from""",
+            [indicator_id, area_id]))  # fmt: skip
+
+    # --- timing -----------------------------------------------------------------------
+
+    def measure(self, server, floor, runs: int, warmup: int) -> tuple[float, float, float]:
+        for _ in range(warmup):
+            server()
+            floor()
+        timings, floors = [], []
+        for _ in range(runs):
+            started = time.perf_counter()
+            server()
+            timings.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            floor()
+            floors.append((time.perf_counter() - started) * 1000)
+        return statistics.median(timings), _p95(timings), statistics.median(floors)
+
+    def measure_import(self, rows: int, runs: int) -> tuple[float, float, float]:
+        from indicators.management.commands.bench_import import Command as ImportBench
+
+        data = ImportBench().file(rows)
+        timings, floors = [], []
+        for _ in range(max(runs, 1)):
+            for timing, work in ((timings, self.import_once), (floors, self.copy_once)):
+                try:
+                    with transaction.atomic():
+                        started = time.perf_counter()
+                        work(data)
+                        timing.append((time.perf_counter() - started) * 1000)
+                        raise Rollback
+                except Rollback:
+                    pass
+        return statistics.median(timings), _p95(timings), statistics.median(floors)
+
+    def import_once(self, data: bytes) -> None:
+        user = User.objects.create_superuser(f"bench-{time.perf_counter_ns()}", password=None)
+        batch = ImportBatch.objects.create(created_by=user, filename="bench.csv")
+        import_jobs.check(batch, data, user)
+        import_jobs.apply(batch, user)
+        if batch.state != "applied":
+            raise CommandError(f"the benchmark import failed: {batch.problems[:3] or batch.message}")
+
+    def copy_once(self, data: bytes) -> None:
+        """The floor of an import: the file's rows parsed by the csv module and inserted in one statement."""
+        import csv
+
+        areas = dict(Area.objects.values_list("code", "pk"))
+        indicators = dict(Indicator.objects.values_list("code", "pk"))
+        rows = []
+        for record in csv.DictReader(io.StringIO(data.decode())):
+            year = int(record["year"])
+            rows.append((areas[record["area"]], indicators[record["indicator"]], year, 0, year, year,
+                         Decimal(record["value"]), "", "", "preliminary", "", "", 1))  # fmt: skip
+        columns = ("area_id, indicator_id, year, quarter, span_from, reference_year, value, qualifier, notation, "
+                   "status, source, note, version, created_at, updated_at")  # fmt: skip
+        now = datetime.datetime.now(datetime.UTC)
+        if connection.vendor == "postgresql":
+            with (
+                connection.cursor() as cursor,
+                cursor.cursor.copy(f"COPY indicators_reportedvalue ({columns}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row((*row, now, now))
+        else:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO indicators_reportedvalue ({columns}) VALUES ({', '.join(['%s'] * 15)})",
+                    [(*row, now, now) for row in rows],
+                )
+
+    # --- the report -------------------------------------------------------------------
+
+    def table(self, size: str, values: int, results, runs: int) -> str:
+        lines = [
+            f"Size `{size}`: {values:,} reported values, {Area.objects.count():,} areas, "
+            f"{Indicator.objects.count():,} indicators, {Target.objects.count():,} targets; {connection.vendor}; "
+            f"{runs} runs each.",
+            "",
+            "| what | median ms | p95 ms | floor ms | × floor | goal (median < 100, p95 < 250, ≤ 3× floor) |",
+            "|---|---:|---:|---:|---:|---|",
+        ]
+        for name, median, p95, floor in results:
+            ratio = median / floor if floor else float("inf")
+            misses = [
+                label
+                for label, missed in (
+                    ("median", median >= GOALS["median"] and not name.startswith("import")),
+                    ("p95", p95 >= GOALS["p95"] and not name.startswith("import")),
+                    ("ratio", ratio > GOALS["ratio"]),
+                    ("10 s", name.startswith("import") and median >= 10_000),
+                )
+                if missed
+            ]
+            verdict = "met" if not misses else "missed: " + ", ".join(misses)
+            lines.append(f"| {name} | {median:.1f} | {p95:.1f} | {floor:.1f} | {ratio:.1f} | {verdict} |")
+        return "\n".join(lines) + "\n"
+
+    def write(self, path: Path, size: str, table: str) -> None:
+        text = path.read_text() if path.exists() else "# Benchmarks\n"
+        start, end = f"<!-- bench:{size} -->", f"<!-- /bench:{size} -->"
+        section = f"{start}\n## Size `{size}`\n\n{_machine()}\n\n{table}\n{end}"
+        if start in text:
+            text = text[: text.index(start)] + section + text[text.index(end) + len(end) :]
+        else:
+            text = text.rstrip("\n") + "\n\n" + section + "\n"
+        path.write_text(text)
+        self.stdout.write(f"Wrote {path}")
+
+
+def _p95(timings: list[float]) -> float:
+    return statistics.quantiles(timings, n=20)[-1] if len(timings) >= 2 else timings[0]
+
+
+def _machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    database = connection.vendor
+    if database == "postgresql":
+        database = "PostgreSQL " + _fetch("SHOW server_version")[0][0]
+    when = datetime.date.today().isoformat()
+    command = "make bench SIZE=<size>" if database.startswith("PostgreSQL") else "manage.py bench"
+    return (
+        f"Measured {when} on {cpu} ({os.cpu_count()} cores{memory}), {database}, Python "
+        f"{platform.python_version()}, Django {django.get_version()}; DEBUG={settings.DEBUG}. "
+        f"Server time is in-process (Django's test client: middleware, view, templates, JSON), without the network. "
+        f"Reproduce: `{command}`."
+    )
