@@ -90,6 +90,7 @@ bench: install
 	  want = s.SIZES['$(SIZE)'].values; have = V.objects.filter(area__code__startswith=s.AREA_PREFIX).count(); \
 	  sys.exit(0 if have == want else 1)" || DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench SECURE_SSL=false \
 	  $(PY) manage.py synthetic_data --size $(SIZE) --replace; fi
+	SECRET_KEY=bench $(PY) manage.py collectstatic --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench SECURE_SSL=false $(PY) manage.py bench --size $(SIZE) \
 	  --output docs/benchmarks.md
 

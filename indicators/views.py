@@ -68,6 +68,10 @@ def indicator_index(request):
     return render(request, "indicators/indicator_index.html", {"indicators": indicators})
 
 
+# The page's list of every figure stops here (a province has thousands); the downloads have them all.
+ALL_VALUES_SHOWN = 500
+
+
 def _indicator_page_data(indicator: Indicator):
     """The indicator's figures in every area, and each area's verdict on its latest plan's target."""
     areas = list(Area.objects.order_by("level", "code"))
@@ -101,7 +105,9 @@ def indicator_detail(request, code: str):
         raise Http404("Not a year") from None
     if year is not None and years and year not in years:
         raise Http404("No figures for that year")
-    by_area = {area.pk: [v for v in values if v.area_id == area.pk] for area in areas}
+    by_area: dict[int, list[ReportedValue]] = {area.pk: [] for area in areas}
+    for value in values:
+        by_area[value.area_id].append(value)
     table = []
     for area in areas:
         area_values = by_area[area.pk]
@@ -145,7 +151,8 @@ def indicator_detail(request, code: str):
             "years": years,
             "year": year,
             "chart": chart,
-            "values": values,
+            "values": values[:ALL_VALUES_SHOWN],
+            "values_count": len(values),
             "district_figures": any(row["at_year"] for row in table if row["area"].level == Area.Level.DISTRICT),
         },
     )

@@ -75,6 +75,8 @@ class Command(BaseCommand):
                          *self.measure_import(import_rows, min(runs, 3))))  # fmt: skip
         values = ReportedValue.objects.count()
         table = self.table(size, values, results, runs)
+        if connection.vendor == "postgresql":
+            table += "\n" + self.explain(target)
         self.stdout.write(table)
         if output:
             self.write(Path(output), size, table)
@@ -240,6 +242,38 @@ class Command(BaseCommand):
                     f"INSERT INTO indicators_reportedvalue ({columns}) VALUES ({', '.join(['%s'] * 15)})",
                     [(*row, now, now) for row in rows],
                 )
+
+    # --- query plans --------------------------------------------------------------------
+
+    def explain(self, t: dict) -> str:
+        """EXPLAIN of the hot queries on the values table; a page about one area must not scan it whole."""
+        from django.db.models import Q
+
+        plan = t["plan"]
+        area = Area.objects.get(code=t["district"])
+        indicator = Indicator.objects.get(code=t["indicator"])
+        targets = Target.objects.filter(plan__area=area)
+        queries = {
+            "district dashboard: the area's figures for its plans' indicators (evaluation.observations_by_series)":
+                ReportedValue.objects.order_by().filter(quarter=0, area_id__in=[area.pk, plan.area_id]).filter(
+                    Q(indicator_id__in=targets.values("indicator_id"))
+                    | Q(indicator_id__in=targets.values("linked_indicator_id"))
+                ).values_list("area_id", "indicator_id", "year", "value"),
+            "API values, one area, first page": ReportedValue.objects.filter(area__code=area.code)
+                .order_by("area_id", "indicator_id", "year", "quarter", "span_from")
+                .values_list("id", "year", "value")[:1000],
+            "API series, one area": ReportedValue.objects.filter(indicator=indicator, area=area)
+                .order_by("area_id", "year", "quarter", "span_from").values_list("year", "value"),
+            "indicator page, every area": ReportedValue.objects.filter(indicator=indicator, quarter=0)
+                .values_list("area_id", "year", "value"),
+        }  # fmt: skip
+        parts = ["Query plans (EXPLAIN) of the hot queries on the values table:", ""]
+        for name, query in queries.items():
+            text = query.explain()
+            one_area = "one area" in name or "district" in name
+            flag = " **(sequential scan)**" if one_area and "Seq Scan on indicators_reportedvalue" in text else ""
+            parts += [f"{name}{flag}:", "", "```", text, "```", ""]
+        return "\n".join(parts)
 
     # --- the report -------------------------------------------------------------------
 
