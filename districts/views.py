@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 
 from indicators import dashboards
@@ -17,6 +18,15 @@ def district_index(request):
         area = get_object_or_404(Area, code=code)
         return redirect("district", code=area.code)
     return render(request, "districts/index.html", {"areas": Area.objects.order_by("level", "code")})
+
+
+def switch_areas(area: Area):
+    """The areas the district switch offers: the area's parent, its neighbours under that parent and its own
+    districts (for Guangzhou: the city and its 11 districts), not every area of a province or country."""
+    near = Q(pk=area.pk) | Q(parent_id=area.pk)
+    if area.parent_id:
+        near |= Q(pk=area.parent_id) | Q(parent_id=area.parent_id)
+    return Area.objects.filter(near).order_by("level", "code")
 
 
 def district(request, code: str):
@@ -38,7 +48,7 @@ def district(request, code: str):
             "counts": dashboards.status_counts(rows),
             "charts": charts,
             "chart_data": [chart for _, chart in charts],
-            "areas": Area.objects.order_by("level", "code"),
+            "areas": switch_areas(area),
         },
     )
 

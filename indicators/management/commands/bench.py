@@ -60,8 +60,9 @@ class Command(BaseCommand):
         parser.add_argument("--warmup", type=int, default=3)
         parser.add_argument("--import-rows", type=int, default=50_000)
         parser.add_argument("--output", default="", help="Markdown file to write the table to (docs/benchmarks.md)")
+        parser.add_argument("--only", default="", help="measure only the cases whose name contains this (no import)")
 
-    def handle(self, *args, size, runs, warmup, import_rows, output, **options):
+    def handle(self, *args, size, runs, warmup, import_rows, output, only, **options):
         if size != "small" and not synthetic.exists():
             self.stdout.write(f"Making the synthetic {size} data (manage.py synthetic_data --size {size})…")
             synthetic.generate(size, log=self.stdout.write)
@@ -69,16 +70,19 @@ class Command(BaseCommand):
         client = Client(HTTP_HOST="localhost")
         results = []
         for name, url, floor in self.cases(target):
+            if only and only not in name:
+                continue
             server = (lambda url=url: self.get(client, url)) if isinstance(url, str) else url
             results.append((name, *self.measure(server, floor, runs, warmup)))
-        results.append(("import 50,000 rows" if import_rows == 50_000 else f"import {import_rows:,} rows",
-                         *self.measure_import(import_rows, min(runs, 3))))  # fmt: skip
+        if not only:
+            results.append(("import 50,000 rows" if import_rows == 50_000 else f"import {import_rows:,} rows",
+                            *self.measure_import(import_rows, min(runs, 3))))  # fmt: skip
         values = ReportedValue.objects.count()
         table = self.table(size, values, results, runs)
         if connection.vendor == "postgresql":
             table += "\n" + self.explain(target)
         self.stdout.write(table)
-        if output:
+        if output and not only:
             self.write(Path(output), size, table)
 
     # --- what is measured ------------------------------------------------------------
