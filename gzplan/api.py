@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError
 from ninja.renderers import JSONRenderer
 from ninja.security.http import HttpBearer
 from ninja.throttling import SimpleRateThrottle
@@ -63,28 +63,21 @@ def _user_for(request: HttpRequest):
 
 
 class TokenAuth(HttpBearer):
-    """Writes: a valid token is required."""
+    """A token sent must be valid. Writes need one; reads too when API_PRIVATE_READS is on."""
+
+    def __init__(self, *, for_writes: bool):
+        super().__init__()
+        self.for_writes = for_writes
 
     def __call__(self, request: HttpRequest):
         user = _user_for(request)
         if not user.is_authenticated:
-            raise TokenProblem("Writing needs an API token: send 'Authorization: Bearer <token>'.")
+            if self.for_writes:
+                raise TokenProblem("Writing needs an API token: send 'Authorization: Bearer <token>'.")
+            if settings.API_PRIVATE_READS:
+                raise TokenProblem("Reading needs an API token here: send 'Authorization: Bearer <token>'.")
+            return user
         request.user = user
-        return user
-
-    def authenticate(self, request, token):  # pragma: no cover - __call__ does the work
-        raise NotImplementedError
-
-
-class ReadAuth(HttpBearer):
-    """Reads: public unless API_PRIVATE_READS is on; a token, if sent, must be valid."""
-
-    def __call__(self, request: HttpRequest):
-        user = _user_for(request)
-        if not user.is_authenticated and settings.API_PRIVATE_READS:
-            raise TokenProblem("Reading needs an API token here: send 'Authorization: Bearer <token>'.")
-        if user.is_authenticated:
-            request.user = user
         return user
 
     def authenticate(self, request, token):  # pragma: no cover - __call__ does the work
@@ -127,8 +120,8 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-read_auth = ReadAuth()
-token_auth = TokenAuth()
+read_auth = TokenAuth(for_writes=False)
+token_auth = TokenAuth(for_writes=True)
 
 
 class GzplanAPI(NinjaAPI):
@@ -137,9 +130,8 @@ class GzplanAPI(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         if not settings.API_PRIVATE_READS:
             for operations in schema["paths"].values():
-                for operation in operations.values():
-                    if operation.get("security") == [{"ReadAuth": []}]:
-                        operation["security"] = [{}, {"ReadAuth": []}]
+                if "get" in operations:  # reads; writes (post, patch) keep the token they need
+                    operations["get"]["security"] = [{}, *operations["get"].get("security", [])]
         return schema
 
 
@@ -173,10 +165,6 @@ def _integrity_error(request, exc: IntegrityError):
 def not_found(request, rest: str = ""):
     """Any other address under /api/: a JSON 404 rather than the site's HTML page."""
     return JsonResponse({"detail": f"No API endpoint at {request.path}. See /api/v1/docs."}, status=404)
-
-
-def forbidden(message: str) -> HttpError:
-    return HttpError(403, message)
 
 
 def _add_routers() -> None:

@@ -748,20 +748,11 @@ def _rejected(exc: services.BatchRejected) -> Status:
 
 def _require_writer(request: HttpRequest) -> None:
     if not may_write_values(request.auth):
-        raise _forbidden(
+        raise HttpError(
+            403,
             f"The account {request.auth.get_username()} may read but not write figures "
-            "(it needs the district analyst or city analyst role)."
+            "(it needs the district analyst or city analyst role).",
         )
-
-
-def _forbidden(message: str):
-    from ninja.errors import HttpError
-
-    return HttpError(403, message)
-
-
-def _row(payload) -> dict:
-    return payload.model_dump()
 
 
 @router.post(
@@ -776,7 +767,7 @@ def create_value(request: HttpRequest, payload: ValueIn):
     if a different one is, the answer is 409 with the stored figure: update it with its version."""
     _require_writer(request)
     try:
-        (result,) = services.upsert_values([_row(payload)], user=request.auth, create_only=True)
+        (result,) = services.upsert_values([payload.model_dump()], user=request.auth, create_only=True)
     except services.BatchRejected as exc:
         return _rejected(exc)
     return Status(201 if result.outcome == "created" else 200, _values_out([result.value])[result.value.pk])
@@ -862,7 +853,7 @@ def bulk_values(request: HttpRequest, payload: BulkIn):
     reason: 403 for an area you may not write, 422 for invalid rows, 409 for version conflicts
     (with the stored figure)."""
     _require_writer(request)
-    rows = [_row(r) for r in payload.rows]
+    rows = [r.model_dump() for r in payload.rows]
     try:
         results = services.upsert_values(rows, user=request.auth, reason=payload.reason)
     except services.BatchRejected as exc:

@@ -337,16 +337,6 @@ class RowError(BaseModel):
     current: ValueOut | None = Field(description="The stored figure, for a conflict")
 
 
-class RowsRejected(BaseModel):
-    detail: str = Field(examples=["1 of 500 rows rejected; nothing was written"])
-    errors: list[RowError]
-
-
-class Conflict(BaseModel):
-    detail: str
-    current: ValueOut | None
-
-
 class Rejected(BaseModel):
     """An error: `detail` says what is wrong (a list of field errors for a malformed request);
     `errors` lists every rejected row of a write."""

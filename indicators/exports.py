@@ -34,14 +34,19 @@ def _frame(records: list[dict]) -> pd.DataFrame:
     return frame.map(safe_cell) if not frame.empty else frame
 
 
-def _response(frame: pd.DataFrame, basename: str, fmt_: str, sheet: str) -> HttpResponse:
+def _response(frame: pd.DataFrame, basename: str, fmt_: str, sheet: str, title: str = "") -> HttpResponse:
+    """The frame as a CSV or XLSX download; `title` goes in a merged first row of the XLSX sheet."""
     if fmt_ == "csv":
         body = frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     else:
         buffer = io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            frame.to_excel(writer, index=False, sheet_name=sheet[:31])
+            frame.to_excel(writer, index=False, sheet_name=sheet[:31], startrow=1 if title else 0)
+            if title:
+                worksheet = writer.sheets[sheet[:31]]
+                worksheet.cell(row=1, column=1, value=title)
+                worksheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(1, len(frame.columns)))
         response = HttpResponse(
             buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )

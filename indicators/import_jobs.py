@@ -83,7 +83,7 @@ def check(batch: ImportBatch, data: bytes, user) -> None:
     report(batch.pk, "checking", 0, batch.total)
     rows, problems = prepare_rows(table)
     results, refused = services.plan_values(
-        [{k: v for k, v in row.items() if k != "line"} for row in rows],
+        rows,  # the spreadsheet line each row came from rides along, unread
         user=user,
         require_versions=False,
         row_label=lambda index: str(rows[index]["line"]),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,10 +14,11 @@ from django.views.decorators.http import require_POST
 from districts.access import can_edit_area, may_write_values
 from districts.models import Area
 
-from . import import_jobs
+from . import exports, import_jobs
 from .entry import grid_rows, plans_covering
 from .exports import safe_cell
 from .formatting import plain_number
+from .imports import MAX_BYTES
 from .models import ImportBatch, ImportState
 
 TEMPLATE_COLUMNS = [
@@ -71,22 +70,8 @@ def entry_template(request, code: str, year: int, fmt: str):
             }
         )
     frame = pd.DataFrame.from_records(records, columns=TEMPLATE_COLUMNS).map(safe_cell)
-    name = f"gzplan-{area.code}-{year}"
-    if fmt == "csv":
-        body = frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
-        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    else:
-        buffer = io.BytesIO()
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            frame.to_excel(writer, index=False, sheet_name=str(year), startrow=1)
-            sheet = writer.sheets[str(year)]
-            sheet.cell(row=1, column=1, value=f"{area.name_zh} {year}年 统计值填报 / {area.name_en} {year} figures")
-            sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(TEMPLATE_COLUMNS))
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    title = f"{area.name_zh} {year}年 统计值填报 / {area.name_en} {year} figures"
+    return exports._response(frame, f"gzplan-{area.code}-{year}", fmt, str(year), title=title)
 
 
 @login_required
@@ -99,7 +84,7 @@ def import_upload(request):
         if upload is None:
             messages.error(request, _("Choose a file to upload."))
             return redirect("import")
-        if upload.size > import_jobs_max_bytes():
+        if upload.size > MAX_BYTES:
             messages.error(request, _("The file is larger than 50 MB: split it."))
             return redirect("import")
         data = upload.read()
@@ -111,12 +96,6 @@ def import_upload(request):
         return redirect("import-batch", pk=batch.pk)
     recent = ImportBatch.objects.filter(created_by=request.user)[:10]
     return render(request, "indicators/import_upload.html", {"recent": recent})
-
-
-def import_jobs_max_bytes() -> int:
-    from .imports import MAX_BYTES
-
-    return MAX_BYTES
 
 
 def _own_batch(request, pk: int) -> ImportBatch:

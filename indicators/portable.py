@@ -62,8 +62,6 @@ def rows_of(model) -> list[dict]:
         if f.is_relation:
             lookups[f.name] = f"{f.name}__{NATURAL[f.related_model]}"
     query = model._default_manager.order_by("pk")
-    if model is PlanNote:
-        lookups["plan"] = "plan__code"
     names = [lookups.get(f.name, f.name) for f in fields]
     rows = []
     for values in query.values_list(*names):
@@ -190,23 +188,36 @@ def _unescape(model, row: dict) -> dict:
 def import_everything(tables: dict[str, list[dict]]) -> dict[str, int]:
     """Create or update every object of the export, in one transaction; returns counts per table."""
     counts = {}
+    related = _Related()
     with transaction.atomic():
         for name, model, key_fields in TABLES:
             counts[name] = 0
             for number, row in enumerate(tables.get(name, []), start=2):
                 try:
-                    _save(model, key_fields, row)
+                    _save(model, key_fields, row, related)
                 except (ValueError, TypeError, KeyError, models.ObjectDoesNotExist) as exc:
                     raise PortableError(f"{name}, row {number}: {exc}") from None
                 counts[name] += 1
     return counts
 
 
-def _convert(field: models.Field, raw):
+class _Related:
+    """Objects by natural key, fetched once per key for the whole import (not a query per row)."""
+
+    def __init__(self):
+        self.found: dict[tuple, models.Model] = {}
+
+    def get(self, model, key):
+        if (model, key) not in self.found:
+            self.found[(model, key)] = model._default_manager.get(**{NATURAL[model]: key})
+        return self.found[(model, key)]
+
+
+def _convert(field: models.Field, raw, related: _Related):
     if field.is_relation:
         if raw in (None, ""):
             return None
-        return field.related_model._default_manager.get(**{NATURAL[field.related_model]: raw})
+        return related.get(field.related_model, raw)
     if raw is None or raw == "":
         if isinstance(field, models.CharField | models.TextField):
             return ""
@@ -222,15 +233,12 @@ def _convert(field: models.Field, raw):
     return raw
 
 
-def _save(model, key_fields: list[str], row: dict) -> None:
+def _save(model, key_fields: list[str], row: dict, related: _Related) -> None:
     fields = {f.name: f for f in _fields(model)}
     values = {}
     for name, field in fields.items():
         if name in row:
-            if model is PlanNote and name == "plan":
-                values[name] = Plan.objects.get(code=row[name])
-            else:
-                values[name] = _convert(field, row[name])
+            values[name] = _convert(field, row[name], related)
     lookup = {k: values.pop(k) for k in key_fields}
     obj = model._default_manager.filter(**lookup).first() or model(**lookup)
     for name, value in values.items():

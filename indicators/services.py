@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.base import ModelState
 
@@ -40,56 +41,38 @@ def record_value(
     expected_version: int | None = None,
     **details: Any,
 ) -> ReportedValue:
-    """Enter or revise the figure for an area, indicator and period.
+    """Enter or revise one figure (for code that is trusted to write any area): upsert_values for one row.
 
     A revision keeps the earlier figure in the history. Changing the number of a
     final figure marks it revised unless a status is given. With
     `expected_version`, a figure saved by someone else in between raises
-    StaleVersion and nothing is written.
+    StaleVersion and nothing is written; an invalid figure raises ValidationError.
     """
-    key = {
-        "area": area,
-        "indicator": indicator,
+    row = {
+        "area": area.code,
+        "indicator": indicator.code,
         "year": year,
         "quarter": quarter,
-        "span_from": span_from or year,
+        "span_from": span_from,
+        "reference_year": reference_year,
+        "value": value,
+        "status": status,
+        "version": expected_version,
+        **details,
     }
-    with transaction.atomic():
-        current = ReportedValue.objects.select_for_update().filter(**key).first()
-        if current is None:
-            if expected_version not in (None, 0):
-                raise StaleVersion(ReportedValue(**key, value=value, version=0))
-            obj = ReportedValue(
-                **key,
-                value=value,
-                reference_year=reference_year or year,
-                status=status or ValueStatus.PRELIMINARY,
-                entered_by=user,
-                **details,
-            )
-            obj._change_reason = reason or "entered"
-            obj._history_user = user
-            obj.full_clean()
-            obj.save()
-            return obj
-        if expected_version is not None and expected_version != current.version:
-            raise StaleVersion(current)
-        new = {"value": value, "reference_year": reference_year or year, **details}
-        if status:
-            new["status"] = status
-        elif value != current.value and current.status == ValueStatus.FINAL:
-            new["status"] = ValueStatus.REVISED
-        if all(getattr(current, field) == wanted for field, wanted in new.items()):
-            return current
-        for field, wanted in new.items():
-            setattr(current, field, wanted)
-        current.version += 1
-        current.entered_by = user
-        current._change_reason = reason or "revised"
-        current._history_user = user
-        current.full_clean()
-        current.save()
-        return current
+    try:
+        (result,) = upsert_values(
+            [row], user=user, reason=reason, may_write=lambda area: True, require_versions=False, channel="service"
+        )
+    except BatchRejected as exc:
+        (problem,) = exc.problems
+        if problem.code == "conflict":
+            key = {"area": area, "indicator": indicator, "year": year, "quarter": quarter}
+            raise StaleVersion(
+                problem.current or ReportedValue(**key, span_from=span_from or year, value=value, version=0)
+            ) from None
+        raise ValidationError({problem.field: [problem.message]}) from None
+    return result.value
 
 
 def save_value_from_form(obj: ReportedValue, *, changed_fields: list[str], user) -> ReportedValue:
@@ -513,7 +496,7 @@ def _row_problem(row: dict, area, indicator) -> tuple[str, str, str] | None:
     if (row.get("reference_year") or year) > year:
         return ("invalid", "reference_year", f"reference_year {row['reference_year']} is after the year {year}.")
     if indicator.is_share and not (Decimal(0) <= row["value"] <= Decimal(100)):
-        return ("invalid", "value", f"{indicator.code} is a share: the value must lie between 0 and 100.")
+        return ("invalid", "value", f"A share lies between 0 and 100 ({indicator.code} is a share).")
     return None
 
 
