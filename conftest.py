@@ -30,3 +30,11 @@ def english_messages():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_read_cache():
+    """Each test starts with no cached pages: a test may change settings that a cached page does not know of."""
+    from django.core.cache import caches
+
+    caches["reads"].clear()

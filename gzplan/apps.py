@@ -8,3 +8,8 @@ class GzplanConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "gzplan"
     verbose_name = _("API access")
+
+    def ready(self) -> None:
+        from . import freshness
+
+        freshness.connect_signals()

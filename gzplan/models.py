@@ -90,3 +90,18 @@ class ApiToken(models.Model):
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             cls.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user
+
+
+class DataVersion(models.Model):
+    """One row whose number grows after every committed change to the published data (areas,
+    plans, indicators, targets, figures): the key under which read responses are cached
+    (gzplan.freshness). Never edited by hand."""
+
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("data version")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return str(self.number)

@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # ETag on every page and API read; If-None-Match answers 304 when nothing changed.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Anonymous reads answered from the cache until the published data changes (gzplan.freshness).
+    "gzplan.freshness.CachedReadsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -227,10 +229,20 @@ GZPLAN_IMPORT_BACKGROUND_ROWS = env_int("GZPLAN_IMPORT_BACKGROUND_ROWS", 2000)
 GZPLAN_IMPORT_IN_BACKGROUND = env_bool("GZPLAN_IMPORT_IN_BACKGROUND", True)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Rendered pages and API reads, per process, keyed by the data version (gzplan.freshness).
+    "reads": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "reads",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("GZPLAN_READ_CACHE_ENTRIES", "500"))},
+    },
     "progress": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": BASE_DIR / "var" / "cache" / "progress",
     },
 }
+GZPLAN_READ_CACHE = "reads"
+# How long a cached read may live at most (0: no cache); changes through the application end it at once.
+GZPLAN_READ_CACHE_SECONDS = int(os.environ.get("GZPLAN_READ_CACHE_SECONDS", "3600"))
+GZPLAN_READ_CACHE_MAX_BYTES = 2_000_000
 AXES_VERBOSE = False
 LOGOUT_REDIRECT_URL = "scorecard"

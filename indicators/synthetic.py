@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 
 from districts.models import Area
+from gzplan import freshness
 
 from .models import Indicator, Plan, ReportedValue, SourceDocument, Target
 
@@ -178,6 +179,7 @@ def _values(areas, indicators, size: Size, rng: random.Random, log) -> int:
         now = timezone.now()
         table = connection.ops.quote_name(ReportedValue._meta.db_table)
         names = ", ".join([*columns, "qualifier", "notation", "status", "note", "version", "created_at", "updated_at"])
+        freshness.changed()  # COPY goes around the cursor that sees writes
         with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in _rows(areas, indicators, size, rng):
                 copy.write_row((*row, "", "", "preliminary", "", 1, now, now))
