@@ -2,7 +2,9 @@
 
 A CHECK constraint sees one row only, so these rules are triggers, written for
 both PostgreSQL and SQLite:
-- a value of a share indicator lies between 0 and 100 (values and targets);
+- a value of a share indicator lies between 0 and 100 (values and targets; the
+  indicator is looked up only for a figure outside that range, so a bulk insert of
+  figures within it costs no lookup per row);
 - a target's year lies within its plan's period;
 - a cumulative target ([ ], a total over the years) is never on a share.
 Each raises an integrity error (SQLSTATE 23514 on PostgreSQL), so Django
@@ -23,8 +25,8 @@ SQLITE = [
     f"""
     CREATE TRIGGER IF NOT EXISTS value_share_bounds_{op}
     BEFORE {op.upper()} ON indicators_reportedvalue FOR EACH ROW
-    WHEN (SELECT measure FROM indicators_indicator WHERE id = NEW.indicator_id) = 'share'
-         AND (CAST(NEW.value AS REAL) < 0 OR CAST(NEW.value AS REAL) > 100)
+    WHEN (CAST(NEW.value AS REAL) < 0 OR CAST(NEW.value AS REAL) > 100)
+         AND (SELECT measure FROM indicators_indicator WHERE id = NEW.indicator_id) = 'share'
     BEGIN SELECT RAISE(ABORT, '{SHARE_VALUE}'); END;
     """
     for op in ("insert", "update")
@@ -61,8 +63,7 @@ POSTGRES = [
     f"""
     CREATE OR REPLACE FUNCTION gzplan_value_share_bounds() RETURNS trigger AS $$
     BEGIN
-        IF (SELECT measure FROM indicators_indicator WHERE id = NEW.indicator_id) = 'share'
-           AND (NEW.value < 0 OR NEW.value > 100) THEN
+        IF (SELECT measure FROM indicators_indicator WHERE id = NEW.indicator_id) = 'share' THEN
             RAISE EXCEPTION '{SHARE_VALUE}' USING ERRCODE = 'check_violation';
         END IF;
         RETURN NEW;
@@ -71,7 +72,7 @@ POSTGRES = [
     """
     DROP TRIGGER IF EXISTS value_share_bounds ON indicators_reportedvalue;
     CREATE TRIGGER value_share_bounds BEFORE INSERT OR UPDATE ON indicators_reportedvalue
-    FOR EACH ROW EXECUTE FUNCTION gzplan_value_share_bounds();
+    FOR EACH ROW WHEN (NEW.value < 0 OR NEW.value > 100) EXECUTE FUNCTION gzplan_value_share_bounds();
     """,
     f"""
     CREATE OR REPLACE FUNCTION gzplan_target_checks() RETURNS trigger AS $$

@@ -96,9 +96,19 @@ def check(batch: ImportBatch, data: bytes, user) -> None:
         _rejected(batch, problems)
         return
     added, changed, to_write = [], [], []
+    counts = {"created": 0, "updated": 0}
     for result in results:
         row = rows[result.index]
         value = result.value
+        if result.outcome == "created":
+            to_write.append({**_storable(row), "version": 0})
+        elif result.outcome == "updated":
+            to_write.append({**_storable(row), "version": value.version})
+        else:
+            continue
+        counts[result.outcome] += 1
+        if counts[result.outcome] > PREVIEW_ROWS:  # the preview lists the first rows of each kind
+            continue
         entry = {
             "line": row["line"],
             "area": row["area"],
@@ -111,18 +121,16 @@ def check(batch: ImportBatch, data: bytes, user) -> None:
         }
         if result.outcome == "created":
             added.append(entry)
-            to_write.append({**_storable(row), "version": 0})
-        elif result.outcome == "updated":
+        else:
             old = {name: str(v) if isinstance(v, Decimal) else v for name, v in result.old.items()}
             changed.append({**entry, "old": old, "new": {n: _text(getattr(value, n)) for n in result.old}})
-            to_write.append({**_storable(row), "version": value.version})
     batch.rows = [[row.get(name) for name in ROW_FIELDS] for row in to_write]
     batch.summary = {
         # What the preview page lists (the first rows of each), and how many there are.
-        "added": added[:PREVIEW_ROWS],
-        "changed": changed[:PREVIEW_ROWS],
-        "added_count": len(added),
-        "changed_count": len(changed),
+        "added": added,
+        "changed": changed,
+        "added_count": counts["created"],
+        "changed_count": counts["updated"],
         "unchanged": sum(r.outcome == "unchanged" for r in results),
         "skipped": table.skipped,
     }
@@ -156,7 +164,8 @@ def apply(batch: ImportBatch, user) -> None:
         return
     batch.state = ImportState.APPLIED
     batch.applied_at = timezone.now()
-    batch.save()
+    batch.rows = []  # written: the figures and their history hold them now
+    batch.save(update_fields=["state", "applied_at", "packed_rows"])
     report(batch.pk, "done", len(rows), len(rows))
 
 

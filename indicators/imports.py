@@ -79,6 +79,7 @@ class Table:
     skipped: int = 0  # rows without a value (a template's indicators left blank)
 
 
+@functools.lru_cache(maxsize=4096)  # a column's cells repeat a few words (statuses) thousands of times
 def _heading_key(text: str) -> str:
     text = unicodedata.normalize("NFKC", str(text)).lower()
     return re.sub(r"[\s_\-()（）\[\]【】:：/]", "", text)
@@ -212,7 +213,7 @@ def read_table(name: str, data: bytes) -> Table:
     header = cells[header_at]
     rows, lines, skipped = [], [], 0
     for offset, row in enumerate(cells[header_at + 1 :], start=header_at + 2):
-        if not any(str(cell).strip() for cell in row):
+        if not "".join(map(str, row)).strip():
             continue
         if len(rows) >= MAX_ROWS:
             raise ImportProblem(f"more than {MAX_ROWS:,} rows: split the file")
@@ -247,6 +248,9 @@ class Names:
         for indicator in Indicator.objects.all():
             for key in (indicator.code, indicator.name_zh, indicator.name_en):
                 self.indicators[self._key(key)] = indicator
+        # Codes as written also match at once (normalised keys of codes are the codes, lowercased).
+        self.areas.update({area.code: area for area in list(self.areas.values())})
+        self.indicators.update({indicator.code: indicator for indicator in list(self.indicators.values())})
         self.convert = convert
 
     @staticmethod
@@ -254,6 +258,9 @@ class Names:
         return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().lower()
 
     def find(self, table: dict, text: str):
+        found = table.get(text)  # a code or a name as stored: most cells
+        if found is not None:
+            return found
         key = self._key(text)
         return table.get(key) or table.get(self._key(self.convert(text)))
 
@@ -271,7 +278,8 @@ def prepare_rows(table: Table) -> tuple[list[dict], list[ImportProblem]]:
     for record, line in zip(table.rows, table.line_numbers, strict=True):
         try:
             for column, text in record.items():
-                _reject_formula(text, line, heading[column])
+                if text[:1] == "=":
+                    _reject_formula(text, line, heading[column])
             area = names.find(names.areas, record["area"]) if record["area"] else None
             if area is None:
                 raise ImportProblem(f"unknown area {record['area']!r} (a GB/T 2260 code or a name)", line,
@@ -322,6 +330,8 @@ def _year(text: str, line: int, heading: str) -> int:
 
 
 def _whole(text: str, line: int, heading: str, what: str) -> int:
+    if text.isascii() and text.isdigit() and len(text) <= 9:
+        return int(text)
     cleaned = unicodedata.normalize("NFKC", text).strip().removesuffix("年")
     if not re.fullmatch(r"\d{1,9}(\.0+)?", cleaned):
         raise ImportProblem(f"{text[:40]!r} is not a whole number ({what})", line, heading)

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 MAX_DIGITS, DECIMAL_PLACES = 20, 6
+_TOO_LARGE = Decimal(10) ** (MAX_DIGITS - DECIMAL_PLACES)
 
 
 def parse_number(text) -> Decimal:
@@ -21,6 +22,8 @@ def parse_number(text) -> Decimal:
         number = text
     elif isinstance(text, int | float) and not isinstance(text, bool):
         number = Decimal(str(text))
+    elif isinstance(text, str) and text.isascii() and _PLAIN.match(text):
+        number = Decimal(text)  # the usual cell, already plain: no normalising
     else:
         raw = str(text)
         cleaned = unicodedata.normalize("NFKC", raw).strip().replace("−", "-").replace("\u00a0", "")
@@ -48,6 +51,6 @@ def parse_number(text) -> Decimal:
         if rounded != number:
             raise ValueError(f"{number} has more than {DECIMAL_PLACES} decimal places")
         number = rounded
-    if abs(number) >= Decimal(10) ** (MAX_DIGITS - DECIMAL_PLACES):
+    if abs(number) >= _TOO_LARGE:
         raise ValueError(f"{number} is too large (at most {MAX_DIGITS - DECIMAL_PLACES} digits before the point)")
     return number

@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.base import ModelState
 
+from gzplan import freshness
+
 from .models import ReportedValue, Target, ValueStatus
 
 
@@ -193,17 +195,17 @@ def plan_values(
     for index, row in enumerate(rows):
         area, indicator = areas.get(row["area"]), indicators.get(row["indicator"])
         problem = _row_problem(row, area, indicator)
-        if problem is None and area.pk not in allowed:
-            allowed[area.pk] = may_write(area)
-        if problem is None and not allowed[area.pk]:
+        if problem is None and area.id not in allowed:
+            allowed[area.id] = may_write(area)
+        if problem is None and not allowed[area.id]:
             problem = ("forbidden", "area", f"You may not write the figures of {area.code} {area.name_en}.")
-        if problem is None and (area.pk, row["year"]) in frozen:
-            problem = ("frozen", "year", frozen_message(frozen[(area.pk, row["year"])]))
+        if problem is None and (area.id, row["year"]) in frozen:
+            problem = ("frozen", "year", frozen_message(frozen[(area.id, row["year"])]))
         if problem:
             problems.append(RowProblem(index, *problem, row=row))
             continue
         year = row["year"]
-        key = (area.pk, indicator.pk, year, row.get("quarter") or 0, row.get("span_from") or year)
+        key = (area.id, indicator.id, year, row.get("quarter") or 0, row.get("span_from") or year)
         if key in seen:
             problems.append(
                 RowProblem(
@@ -331,8 +333,10 @@ def upsert_values(
             now = timezone.now()
             created = [r.value for r in results if r.outcome == "created"]
             updated = [r.value for r in results if r.outcome == "updated"]
-            for obj in created:
-                obj.entered_by = entered_by
+            entered_by_id = getattr(entered_by, "pk", None)
+            for obj in created:  # not through the related-object descriptor, which costs 6 µs a figure
+                obj.entered_by_id = entered_by_id
+                obj._state.fields_cache["entered_by"] = entered_by
             total, done = len(created) + len(updated), 0
             saved = []
             if created and _copy_available():
@@ -401,18 +405,26 @@ _VALUE_DEFAULTS = {"id": None, "source_document_id": None, "version": 1, "entere
                    "created_at": None, "updated_at": None}  # fmt: skip
 
 
+_VALUE_PLAIN = ("year", "quarter", "span_from", "reference_year", "value", "qualifier", "notation", "status",
+                "source", "note")  # fmt: skip
+assert set(_VALUE_FIELDS) == {*_VALUE_DEFAULTS, *_VALUE_PLAIN, "area_id", "indicator_id"}
+
+
 def _new_value(area, indicator, **values) -> ReportedValue:
     """An unsaved ReportedValue with its area and indicator attached, built without Model.__init__.
 
     An import plans tens of thousands of new figures (twice: at the preview and when
     applied); __init__ with its signals and per-field defaults costs 35 µs a figure, this 3.
-    Every concrete field is set, so the object is the same as ReportedValue(**values).
+    Every concrete field is set (the caller gives each of _VALUE_PLAIN), so the object is
+    the same as ReportedValue(**values).
     """
-    values.update(_VALUE_DEFAULTS, area_id=area.pk, indicator_id=indicator.pk)
     obj = ReportedValue.__new__(ReportedValue)
-    obj.__dict__.update({name: values[name] for name in _VALUE_FIELDS})
-    obj._state = ModelState()
-    obj._state.fields_cache = {"area": area, "indicator": indicator}
+    fields = obj.__dict__
+    fields.update(_VALUE_DEFAULTS)
+    fields.update(values)
+    fields["area_id"], fields["indicator_id"] = area.id, indicator.id
+    state = fields["_state"] = ModelState()
+    state.fields_cache = {"area": area, "indicator": indicator}
     return obj
 
 
@@ -426,14 +438,16 @@ def _copy_create(objs: list[ReportedValue], user, reason: str, now, progress, to
     """New figures and their first history records written with PostgreSQL's COPY.
 
     The same rows bulk_create_with_history writes, several times faster for a large import:
-    ids are drawn from the table's sequence first, so the history can name them. Triggers
-    and constraints apply to COPY as to INSERT.
+    ids are drawn from the table's sequence first, so the history can name them, and the
+    history rows are copied from the new rows inside the database. Triggers and
+    constraints apply to COPY as to INSERT.
     """
+    from operator import attrgetter
+
     from django.db import connection
 
     history = ReportedValue.history.model
-    fields = ReportedValue._meta.concrete_fields
-    history_fields = [f for f in history._meta.concrete_fields if f.attname != "history_id"]
+    fields = [f.attname for f in ReportedValue._meta.concrete_fields]
     table, history_table = ReportedValue._meta.db_table, history._meta.db_table
     extra = {
         "history_date": now,
@@ -441,6 +455,11 @@ def _copy_create(objs: list[ReportedValue], user, reason: str, now, progress, to
         "history_type": "+",
         "history_user_id": getattr(user, "pk", None),
     }
+    casts = [history._meta.get_field(name.removesuffix("_id")).db_type(connection) for name in extra]
+    row_of = attrgetter(*fields)  # one C call per row, not a comprehension
+    quote = connection.ops.quote_name
+    copied = [f.attname for f in history._meta.concrete_fields if f.attname not in extra and f.attname != "history_id"]
+    freshness.changed()  # COPY goes around the cursor that sees writes
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
                        [table, len(objs)])  # fmt: skip
@@ -450,20 +469,30 @@ def _copy_create(objs: list[ReportedValue], user, reason: str, now, progress, to
             obj.created_at = obj.updated_at = now
             obj.version = obj.version or 1
             obj._state.adding = False
-        raw = cursor.cursor
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        with raw.copy(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
-            for number, obj in enumerate(objs, start=1):
-                copy.write_row([getattr(obj, f.attname) for f in fields])
-                if progress and number % CHUNK == 0:
-                    progress(number // 2, total)
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in history_fields)
-        with raw.copy(f"COPY {connection.ops.quote_name(history_table)} ({columns}) FROM STDIN") as copy:
-            for number, obj in enumerate(objs, start=1):
-                copy.write_row([extra[f.attname] if f.attname in extra else getattr(obj, f.attname)
-                                for f in history_fields])  # fmt: skip
-                if progress and number % CHUNK == 0:
-                    progress((len(objs) + number) // 2, total)
+        # Binary COPY, each column typed as the table has it: four times faster than text in psycopg.
+        cursor.execute("SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0",
+                       [table])  # fmt: skip
+        types = dict(cursor.fetchall())
+        columns = [ReportedValue._meta.get_field(name).column for name in fields]
+        for obj in objs:
+            if type(obj.value) is not Decimal:
+                obj.value = Decimal(str(obj.value))
+        with cursor.cursor.copy(
+            f"COPY {quote(table)} ({', '.join(map(quote, columns))}) FROM STDIN (FORMAT BINARY)"
+        ) as copy:
+            copy.set_types([types[column] for column in columns])
+            for start in range(0, len(objs), CHUNK):
+                for obj in objs[start : start + CHUNK]:
+                    copy.write_row(row_of(obj))
+                if progress:
+                    progress(min(start + CHUNK, len(objs)) * 9 // 10, total)
+        # Each first version is the row just written: copied inside the database, not sent again.
+        cursor.execute(
+            f"INSERT INTO {quote(history_table)} ({', '.join(map(quote, [*copied, *extra]))}) "
+            f"SELECT {', '.join(map(quote, copied))}, {', '.join(f'%s::{t}' for t in casts)} "
+            f"FROM {quote(table)} WHERE id = ANY(%s)",
+            [*extra.values(), ids],
+        )
     if progress:
         progress(len(objs), total)
     return objs

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, override_settings
 
 from districts.models import Area
 from indicators import import_jobs, synthetic
@@ -34,6 +34,7 @@ GOALS = {  # median, p95 (ms) and the ratio to the floor; issue "Scale and speed
     "median": 100.0,
     "p95": 250.0,
     "ratio": 3.0,
+    "import rows per second": 10_000,
 }
 
 
@@ -63,6 +64,7 @@ class Command(BaseCommand):
         parser.add_argument("--only", default="", help="measure only the cases whose name contains this (no import)")
 
     def handle(self, *args, size, runs, warmup, import_rows, output, only, **options):
+        self.import_rows = import_rows
         if size != "small" and not synthetic.exists():
             self.stdout.write(f"Making the synthetic {size} data (manage.py synthetic_data --size {size})…")
             synthetic.generate(size, log=self.stdout.write)
@@ -72,11 +74,18 @@ class Command(BaseCommand):
         for name, url, floor in self.cases(target):
             if only and only not in name:
                 continue
-            server = (lambda url=url: self.get(client, url)) if isinstance(url, str) else url
-            results.append((name, *self.measure(server, floor, runs, warmup)))
+            if isinstance(url, str):
+                # Cold: rendered afresh every time, as after a change of the data; warm: as everyone
+                # after the first reader gets it until the next change (gzplan.freshness).
+                with override_settings(GZPLAN_READ_CACHE_SECONDS=0):
+                    cold = self.measure(lambda url=url: self.get(client, url), floor, runs, warmup)
+                warm = self.measure(lambda url=url: self.get(client, url), floor, runs, warmup)
+                results.append((name, *warm, cold[:2]))
+            else:
+                results.append((name, *self.measure(url, floor, runs, warmup), None))
         if not only:
             results.append(("import 50,000 rows" if import_rows == 50_000 else f"import {import_rows:,} rows",
-                            *self.measure_import(import_rows, min(runs, 3))))  # fmt: skip
+                            *self.measure_import(import_rows, min(runs, 3)), None))  # fmt: skip
         values = ReportedValue.objects.count()
         table = self.table(size, values, results, runs)
         if connection.vendor == "postgresql":
@@ -205,6 +214,7 @@ class Command(BaseCommand):
                     with transaction.atomic():
                         started = time.perf_counter()
                         work(data)
+                        _check_deferred_constraints()  # what the commit would do, before rolling back
                         timing.append((time.perf_counter() - started) * 1000)
                         raise Rollback
                 except Rollback:
@@ -287,24 +297,35 @@ class Command(BaseCommand):
             f"{Indicator.objects.count():,} indicators, {Target.objects.count():,} targets; {connection.vendor}; "
             f"{runs} runs each.",
             "",
-            "| what | median ms | p95 ms | floor ms | × floor | goal (median < 100, p95 < 250, ≤ 3× floor) |",
-            "|---|---:|---:|---:|---:|---|",
+            "| what | median ms | p95 ms | floor ms | × floor | goal (median < 100, p95 < 250, ≤ 3× floor) "
+            "| cold median ms | cold p95 ms | cold × floor |",
+            "|---|---:|---:|---:|---:|---|---:|---:|---:|",
         ]
-        for name, median, p95, floor in results:
+        for name, median, p95, floor, cold in results:
             ratio = median / floor if floor else float("inf")
-            misses = [
-                label
-                for label, missed in (
-                    ("median", median >= GOALS["median"] and not name.startswith("import")),
-                    ("p95", p95 >= GOALS["p95"] and not name.startswith("import")),
-                    ("ratio", ratio > GOALS["ratio"]),
-                    ("10 s", name.startswith("import") and median >= 10_000),
-                )
-                if missed
-            ]
-            verdict = "met" if not misses else "missed: " + ", ".join(misses)
-            lines.append(f"| {name} | {median:.1f} | {p95:.1f} | {floor:.1f} | {ratio:.1f} | {verdict} |")
+            verdict = self.verdict(name, median, p95, ratio)
+            cold_cells = "| | |"
+            if cold:
+                cold_ratio = cold[0] / floor if floor else float("inf")
+                cold_cells = f"| {cold[0]:.1f} | {cold[1]:.1f} | {cold_ratio:.1f} |"
+            lines.append(f"| {name} | {median:.1f} | {p95:.1f} | {floor:.1f} | {ratio:.1f} | {verdict} {cold_cells}")
         return "\n".join(lines) + "\n"
+
+    def verdict(self, name: str, median: float, p95: float, ratio: float) -> str:
+        if name.startswith("import"):
+            rate = self.import_rows / (median / 1000)
+            goal = GOALS["import rows per second"]
+            return f"{'met' if rate >= goal else 'missed'}: {rate:,.0f} rows/s (goal {goal:,}; ratio not a goal)"
+        misses = [
+            label
+            for label, missed in (
+                ("median", median >= GOALS["median"]),
+                ("p95", p95 >= GOALS["p95"]),
+                ("ratio", ratio > GOALS["ratio"]),
+            )
+            if missed
+        ]
+        return "met" if not misses else "missed: " + ", ".join(misses)
 
     def write(self, path: Path, size: str, table: str) -> None:
         text = path.read_text() if path.exists() else "# Benchmarks\n"
@@ -316,6 +337,13 @@ class Command(BaseCommand):
             text = text.rstrip("\n") + "\n\n" + section + "\n"
         path.write_text(text)
         self.stdout.write(f"Wrote {path}")
+
+
+def _check_deferred_constraints() -> None:
+    """Run the foreign-key checks PostgreSQL defers to the commit, so that a rolled-back write pays them."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def _p95(timings: list[float]) -> float:

@@ -12,7 +12,7 @@ from districts.models import Area
 from indicators import import_jobs
 from indicators.models import ImportBatch, Indicator
 
-GOAL_SECONDS = 10.0
+GOAL_ROWS_PER_SECOND = 10_000
 
 
 class Rollback(Exception):
@@ -20,7 +20,7 @@ class Rollback(Exception):
 
 
 class Command(BaseCommand):
-    help = "Time importing a 50,000-row CSV (goal: under 10 s on PostgreSQL, 10,000 rows/s); writes nothing."
+    help = "Time importing a 50,000-row CSV (goal: 10,000 rows/s, under 5 s, on PostgreSQL); writes nothing."
 
     def add_arguments(self, parser):
         parser.add_argument("--rows", type=int, default=50_000)
@@ -43,6 +43,8 @@ class Command(BaseCommand):
         if batch.state != "ready":
             raise CommandError(f"the benchmark file was refused: {batch.problems[:3]}")
         import_jobs.apply(batch, user)
+        if connection.vendor == "postgresql":  # the foreign-key checks a commit would run, before rolling back
+            connection.cursor().execute("SET CONSTRAINTS ALL IMMEDIATE")
         done = time.perf_counter()
         if batch.state != "applied":
             raise CommandError(f"the import failed: {batch.message}")
@@ -51,8 +53,9 @@ class Command(BaseCommand):
         self.stdout.write(f"read and check (preview): {checked - started:6.2f} s")
         self.stdout.write(f"write in one transaction: {done - checked:6.2f} s")
         self.stdout.write(f"total: {total:.2f} s, {n / total:,.0f} rows per second")
-        verdict = "met" if total < GOAL_SECONDS else "MISSED"
-        self.stdout.write(f"goal: {n:,} rows under {GOAL_SECONDS:.0f} s -> {verdict}")
+        verdict = "met" if n / total >= GOAL_ROWS_PER_SECOND else "MISSED"
+        goal = f"{GOAL_ROWS_PER_SECOND:,} rows per second ({n / GOAL_ROWS_PER_SECOND:.0f} s)"
+        self.stdout.write(f"goal: {goal} -> {verdict}")
 
     def file(self, n: int) -> bytes:
         """n yearly figures over every area and indicator (not shares), years from 1950: synthetic."""
