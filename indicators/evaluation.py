@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models import FloatField, Q
+from django.db.models import FloatField
 from django.db.models.functions import Cast
 
 from .models import ReportedValue, Target
@@ -77,11 +77,14 @@ def observations_by_series(targets, area_ids=None) -> dict[tuple, list[Observati
     areas = needed.values("plan__area_id") if area_ids is None else area_ids
     rows = (
         ReportedValue.objects.order_by()
-        .filter(quarter=0, area_id__in=areas)
+        # One subquery (a UNION), not three ORed: then the unique index takes both the area and the
+        # indicator, instead of every figure of each area being read and filtered (100 ms → 1 ms).
         .filter(
-            Q(indicator_id__in=needed.values("indicator_id"))
-            | Q(indicator_id__in=needed.values("linked_indicator_id"))
-            | Q(indicator_id__in=needed.values("indicator__growth_of_id"))
+            quarter=0,
+            area_id__in=areas,
+            indicator_id__in=needed.values("indicator_id").union(
+                needed.values("linked_indicator_id"), needed.values("indicator__growth_of_id")
+            ),
         )
         # The engine computes in floats: casting in SQL skips building a Decimal per figure.
         .annotate(number=Cast("value", FloatField()))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import NamedTuple
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
@@ -69,17 +72,27 @@ def indicator_index(request):
 
 
 # The page's list of every figure stops here (a province has thousands); the downloads have them all.
-ALL_VALUES_SHOWN = 500
+ALL_VALUES_SHOWN = 100
+
+
+class Figure(NamedTuple):
+    """One yearly figure, as the indicator page's table and chart need it (no model object)."""
+
+    area_id: int
+    year: int
+    span_from: int
+    value: Decimal
 
 
 def _indicator_page_data(indicator: Indicator):
-    """The indicator's figures in every area, and each area's verdict on its latest plan's target."""
+    """The indicator's yearly figures in every area, and each area's verdict on its latest plan's target."""
     areas = list(Area.objects.order_by("level", "code"))
-    values = list(
-        ReportedValue.objects.filter(indicator=indicator, quarter=0)
-        .select_related("area")
-        .order_by("area__code", "year", "span_from")
-    )
+    figures = [
+        Figure(*row)
+        for row in ReportedValue.objects.filter(indicator=indicator, quarter=0)
+        .order_by("year", "span_from")
+        .values_list("area_id", "year", "span_from", "value")
+    ]
     targets = Target.objects.filter(indicator=indicator).select_related("plan")
     target_list = list(targets)
     verdicts = evaluate_values(targets) if target_list else {}
@@ -91,39 +104,39 @@ def _indicator_page_data(indicator: Indicator):
             current.plan.period_start,
         ):
             latest_target[target.plan.area_id] = target
-    return areas, values, latest_target, verdicts
+    return areas, figures, latest_target, verdicts
 
 
 def indicator_detail(request, code: str):
     indicator = get_object_or_404(Indicator, code=code)
-    areas, values, latest_target, verdicts = _indicator_page_data(indicator)
-    singles = [v for v in values if v.span_from == v.year]
-    years = sorted({v.year for v in singles})
+    areas, figures, latest_target, verdicts = _indicator_page_data(indicator)
+    years = sorted({f.year for f in figures if f.span_from == f.year})
     try:
         year = int(request.GET["year"]) if request.GET.get("year") else (years[-1] if years else None)
     except ValueError:
         raise Http404("Not a year") from None
     if year is not None and years and year not in years:
         raise Http404("No figures for that year")
-    by_area: dict[int, list[ReportedValue]] = {area.pk: [] for area in areas}
-    for value in values:
-        by_area[value.area_id].append(value)
-    table = []
+    by_area: dict[int, list[Figure]] = {area.pk: [] for area in areas}
+    for figure in figures:
+        by_area[figure.area_id].append(figure)
+    table, series = [], []
     for area in areas:
-        area_values = by_area[area.pk]
-        area_singles = [v for v in area_values if v.span_from == v.year]
-        at_year = next((v for v in area_singles if v.year == year), None)
+        area_figures = by_area[area.pk]
+        singles = [f for f in area_figures if f.span_from == f.year]
         target = latest_target.get(area.pk)
         table.append(
             {
                 "area": area,
-                "at_year": at_year,
-                "latest": area_singles[-1] if area_singles else None,
+                "at_year": next((f for f in singles if f.year == year), None),
+                "latest": singles[-1] if singles else None,
                 "target": target,
                 "evaluation": verdicts.get(target.pk) if target else None,
-                "count": len(area_values),
+                "count": len(area_figures),
             }
         )
+        if singles:
+            series.append({"code": area.code, "name": area.name, "points": [[f.year, float(f.value)] for f in singles]})
     chart = {
         "year": year,
         "unit": indicator.unit_zh,
@@ -132,16 +145,14 @@ def indicator_detail(request, code: str):
             {"code": a.code, "name": a.name, "level": a.level, "value": _float(row["at_year"])}
             for a, row in zip(areas, table, strict=True)
         ],
-        "series": [
-            {
-                "code": a.code,
-                "name": a.name,
-                "points": [[v.year, float(v.value)] for v in by_area[a.pk] if v.span_from == v.year],
-            }
-            for a in areas
-            if any(v.span_from == v.year for v in by_area[a.pk])
-        ],
+        "series": series,
     }
+    # The listing of every figure: the first ones only, as model objects (period labels, statuses).
+    listed = list(
+        ReportedValue.objects.filter(indicator=indicator, quarter=0)
+        .select_related("area")
+        .order_by("area__code", "year", "span_from")[:ALL_VALUES_SHOWN]
+    )
     return render(
         request,
         "indicators/indicator.html",
@@ -151,14 +162,14 @@ def indicator_detail(request, code: str):
             "years": years,
             "year": year,
             "chart": chart,
-            "values": values[:ALL_VALUES_SHOWN],
-            "values_count": len(values),
+            "values": listed,
+            "values_count": len(figures),
             "district_figures": any(row["at_year"] for row in table if row["area"].level == Area.Level.DISTRICT),
         },
     )
 
 
-def _float(value: ReportedValue | None) -> float | None:
+def _float(value: Figure | None) -> float | None:
     return float(value.value) if value is not None else None
 
 
