@@ -35,6 +35,7 @@ from django.utils.cache import set_response_etag
 QUIET_TABLES = frozenset({"indicators_importbatch", "indicators_rejectededit"})
 DATA_PREFIXES = ("districts_", "indicators_")
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?(\w+)', re.IGNORECASE)
+_WRITE_ANYWHERE = re.compile(r'\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
 _TABLE = "gzplan_dataversion"
 CACHE_HEADER = "X-Gzplan-Cache"
 # Paths that do not depend on the data (or are the admin's): answered without asking the data version.
@@ -42,6 +43,11 @@ NEVER_CACHED = ("/admin/", "/api/v1/docs", "/api/v1/openapi.json", "/static/")
 
 
 def writes_data(sql: str) -> bool:
+    if sql.lstrip()[:4].upper() == "WITH":  # a data-modifying common table expression
+        return any(
+            table.lower().startswith(DATA_PREFIXES) and table.lower() not in QUIET_TABLES
+            for table in _WRITE_ANYWHERE.findall(sql)
+        )
     match = _WRITE.match(sql)
     if not match:
         return False
@@ -87,6 +93,20 @@ def current(using: str = "default") -> int | None:
     except DatabaseError:
         return None
     return row[0] if row else None
+
+
+def remembered(what: str, compute):
+    """compute(), kept in the reads cache until the data changes (e.g. the count of a large list)."""
+    version = None if pending() or not settings.GZPLAN_READ_CACHE_SECONDS else current()
+    if version is None:
+        return compute()
+    cache = caches[settings.GZPLAN_READ_CACHE]
+    key = f"gzplan-value:{version}:{hashlib.sha256(what.encode('utf-8', 'surrogatepass')).hexdigest()}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, settings.GZPLAN_READ_CACHE_SECONDS)
+    return found
 
 
 def _watch_writes(execute, sql, params, many, context):

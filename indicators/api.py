@@ -18,6 +18,7 @@ from ninja.errors import HttpError
 
 from districts.access import may_write_values
 from districts.models import Area
+from gzplan import freshness
 from gzplan.api import token_auth
 from gzplan.api_tools import (
     ONE_ERRORS,
@@ -679,7 +680,8 @@ def list_values(
         values = values.filter(status=status)
     if updated_since:
         values = values.filter(updated_at__gte=_aware(updated_since))
-    count = values.count()
+    # Counting a whole province's figures takes most of the request: once per data version is enough.
+    count = freshness.remembered(f"values count {values.query}", values.count)
     rows = list(values.values(*VALUE_FIELDS)[offset : offset + limit])
     fmt = output_format(request, format, ("json", "csv", "sdmx"))
     if fmt == "csv":

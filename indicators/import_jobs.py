@@ -16,9 +16,11 @@ from django.core.cache import caches
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from districts.models import Area
+
 from . import services
 from .imports import ImportProblem, prepare_rows, read_table
-from .models import ImportBatch, ImportState
+from .models import ImportBatch, ImportState, Indicator
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +89,7 @@ def check(batch: ImportBatch, data: bytes, user) -> None:
         user=user,
         require_versions=False,
         row_label=lambda index: str(rows[index]["line"]),
+        build_new=False,  # the preview names new figures from their rows; objects are built when applied
     )
     headings = table.headings
     for p in refused:
@@ -97,6 +100,10 @@ def check(batch: ImportBatch, data: bytes, user) -> None:
         return
     added, changed, to_write = [], [], []
     counts = {"created": 0, "updated": 0}
+    area_names = dict(Area.objects.filter(code__in={r["area"] for r in rows}).values_list("code", "name_zh"))
+    indicator_names = dict(
+        Indicator.objects.filter(code__in={r["indicator"] for r in rows}).values_list("code", "name_zh")
+    )
     for result in results:
         row = rows[result.index]
         value = result.value
@@ -112,11 +119,11 @@ def check(batch: ImportBatch, data: bytes, user) -> None:
         entry = {
             "line": row["line"],
             "area": row["area"],
-            "area_name": value.area.name_zh,
+            "area_name": area_names[row["area"]],
             "indicator": row["indicator"],
-            "indicator_name": value.indicator.name_zh,
-            "year": value.year,
-            "quarter": value.quarter,
+            "indicator_name": indicator_names[row["indicator"]],
+            "year": row["year"],
+            "quarter": row.get("quarter") or 0,
             "value": str(row["value"]),
         }
         if result.outcome == "created":
