@@ -26,6 +26,9 @@ class Command(BaseCommand):
         parser.add_argument("--rows", type=int, default=50_000)
 
     def handle(self, *args, rows: int, **options):
+        from indicators.management.commands.bench import _vacuum
+
+        _vacuum()  # what earlier rolled-back runs left behind
         try:
             with transaction.atomic():
                 self.run(rows)
