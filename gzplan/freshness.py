@@ -95,11 +95,24 @@ def current(using: str = "default") -> int | None:
     return row[0] if row else None
 
 
+_seen = {"version": None}
+
+
+def forget_older(version: int) -> None:
+    """Empty this process's cache when the data has moved on: entries of older versions are never read
+    again, and would otherwise fill the worker's memory until culled."""
+    if _seen["version"] != version:
+        if _seen["version"] is not None:
+            caches[settings.GZPLAN_READ_CACHE].clear()
+        _seen["version"] = version
+
+
 def remembered(what: str, compute):
     """compute(), kept in the reads cache until the data changes (e.g. the count of a large list)."""
     version = None if pending() or not settings.GZPLAN_READ_CACHE_SECONDS else current()
     if version is None:
         return compute()
+    forget_older(version)
     cache = caches[settings.GZPLAN_READ_CACHE]
     key = f"gzplan-value:{version}:{hashlib.sha256(what.encode('utf-8', 'surrogatepass')).hexdigest()}"
     found = cache.get(key)
@@ -169,6 +182,7 @@ class CachedReadsMiddleware:
         version = current()
         if version is None:
             return None
+        forget_older(version)
         accept = request.META.get("HTTP_ACCEPT", "")
         what = "\n".join((request.scheme, request.get_host(), request.get_full_path(), accept))
         return f"gzplan-read:{version}:{hashlib.sha256(what.encode('utf-8', 'surrogatepass')).hexdigest()}"

@@ -236,7 +236,7 @@ CACHES = {
     "reads": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "reads",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("GZPLAN_READ_CACHE_ENTRIES", "500"))},
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("GZPLAN_READ_CACHE_ENTRIES", "300"))},
     },
     "progress": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -246,6 +246,6 @@ CACHES = {
 GZPLAN_READ_CACHE = "reads"
 # How long a cached read may live at most (0: no cache); changes through the application end it at once.
 GZPLAN_READ_CACHE_SECONDS = int(os.environ.get("GZPLAN_READ_CACHE_SECONDS", "3600"))
-GZPLAN_READ_CACHE_MAX_BYTES = 2_000_000
+GZPLAN_READ_CACHE_MAX_BYTES = 1_000_000  # larger answers are rendered each time
 AXES_VERBOSE = False
 LOGOUT_REDIRECT_URL = "scorecard"
