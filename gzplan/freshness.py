@@ -161,7 +161,7 @@ class CachedReadsMiddleware:
             response[CACHE_HEADER] = "hit"
             return response
         response = self.get_response(request)
-        if self.storable(response):
+        if self.storable(request, response):
             set_response_etag(response)
             headers = [(name, value) for name, value in response.items() if name != CACHE_HEADER]
             cache.set(key, (response.content, headers), settings.GZPLAN_READ_CACHE_SECONDS)
@@ -187,10 +187,12 @@ class CachedReadsMiddleware:
         what = "\n".join((request.scheme, request.get_host(), request.get_full_path(), accept))
         return f"gzplan-read:{version}:{hashlib.sha256(what.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
-    def storable(self, response) -> bool:
+    def storable(self, request, response) -> bool:
         cache_control = response.get("Cache-Control", "")
         return (
             response.status_code == 200
+            # A page with a form carries the visitor's own CSRF token: never another visitor's.
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             and not response.streaming
             and not response.cookies
             and "private" not in cache_control

@@ -135,3 +135,21 @@ def test_the_content_type_asked_for_is_part_of_the_key(client, settings):
     assert as_json["Content-Type"].startswith("application/json")
     assert as_csv["Content-Type"].startswith("text/csv") and cached(as_csv) == "miss"
     assert client.get(url, HTTP_ACCEPT="text/csv").content == as_csv.content
+
+
+@pytest.mark.django_db
+def test_a_page_with_a_csrf_token_is_never_shared(client, rf):
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    def form_page(request):
+        return HttpResponse(f"<input name=csrfmiddlewaretoken value={get_token(request)}>")
+
+    middleware = freshness.CachedReadsMiddleware(form_page)
+    answers = [middleware(rf.get("/en/some-form/", HTTP_COOKIE="csrftoken=" + "a" * 32)) for _ in range(2)]
+    assert [cached(a) for a in answers] == [None, None]
+    assert answers[0].content != answers[1].content  # each visitor's own masked token
+
+    # And the login page, through the whole stack, for a returning visitor.
+    client.cookies["csrftoken"] = "a" * 32
+    assert [cached(client.get("/en/accounts/login/")) for _ in range(2)] == [None, None]
