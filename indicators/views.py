@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
@@ -84,16 +86,50 @@ class Figure(NamedTuple):
     value: Decimal
 
 
-def _indicator_page_data(indicator: Indicator):
-    """The indicator's yearly figures in every area, and each area's verdict on its latest plan's target."""
-    areas = list(Area.objects.order_by("level", "code"))
+# Areas per page of the indicator page: a province's 142 on one page, a country's 2,900 in pages.
+AREAS_PER_PAGE = 200
+
+
+@dataclass
+class _AreaPage:
+    """A page of the areas, in one query (no count of all areas): the links say "previous" and "next"."""
+
+    number: int
+    areas: list[Area]
+    has_next: bool
+
+    @classmethod
+    def of(cls, number_text: str | None) -> _AreaPage:
+        try:
+            number = int(number_text or 1)
+        except ValueError:
+            raise Http404("No such page") from None
+        start = (number - 1) * AREAS_PER_PAGE
+        if number < 1:
+            raise Http404("No such page")
+        areas = list(Area.objects.order_by("level", "code")[start : start + AREAS_PER_PAGE + 1])
+        if not areas and number > 1:
+            raise Http404("No such page")
+        return cls(number, areas[:AREAS_PER_PAGE], len(areas) > AREAS_PER_PAGE)
+
+    has_previous = property(lambda self: self.number > 1)
+    has_other_pages = property(lambda self: self.has_next or self.has_previous)
+    previous_page_number = property(lambda self: self.number - 1)
+    next_page_number = property(lambda self: self.number + 1)
+    start_index = property(lambda self: (self.number - 1) * AREAS_PER_PAGE + 1)
+    end_index = property(lambda self: (self.number - 1) * AREAS_PER_PAGE + len(self.areas))
+
+
+def _indicator_page_data(indicator: Indicator, areas: list[Area]):
+    """The indicator's yearly figures in the given areas, and each one's verdict on its latest plan's target."""
+    ids = [area.pk for area in areas]
     figures = [
         Figure(*row)
-        for row in ReportedValue.objects.filter(indicator=indicator, quarter=0)
+        for row in ReportedValue.objects.filter(indicator=indicator, quarter=0, area_id__in=ids)
         .order_by("year", "span_from")
         .values_list("area_id", "year", "span_from", "value")
     ]
-    targets = Target.objects.filter(indicator=indicator).select_related("plan")
+    targets = Target.objects.filter(indicator=indicator, plan__area_id__in=ids).select_related("plan")
     target_list = list(targets)
     verdicts = evaluate_values(targets) if target_list else {}
     latest_target: dict[int, Target] = {}
@@ -104,19 +140,28 @@ def _indicator_page_data(indicator: Indicator):
             current.plan.period_start,
         ):
             latest_target[target.plan.area_id] = target
-    return areas, figures, latest_target, verdicts
+    return figures, latest_target, verdicts
 
 
 def indicator_detail(request, code: str):
     indicator = get_object_or_404(Indicator, code=code)
-    areas, figures, latest_target, verdicts = _indicator_page_data(indicator)
-    years = sorted({f.year for f in figures if f.span_from == f.year})
+    figures_of_indicator = ReportedValue.objects.filter(indicator=indicator, quarter=0)
+    by_year = (
+        figures_of_indicator.order_by()
+        .values("year")
+        .annotate(figures=Count("id"), single_years=Count("id", filter=Q(span_from=F("year"))))
+    )
+    years = sorted(row["year"] for row in by_year if row["single_years"])
+    values_count = sum(row["figures"] for row in by_year)
     try:
         year = int(request.GET["year"]) if request.GET.get("year") else (years[-1] if years else None)
     except ValueError:
         raise Http404("Not a year") from None
     if year is not None and years and year not in years:
         raise Http404("No figures for that year")
+    page = _AreaPage.of(request.GET.get("page"))
+    areas = page.areas
+    figures, latest_target, verdicts = _indicator_page_data(indicator, areas)
     by_area: dict[int, list[Figure]] = {area.pk: [] for area in areas}
     for figure in figures:
         by_area[figure.area_id].append(figure)
@@ -149,9 +194,7 @@ def indicator_detail(request, code: str):
     }
     # The listing of every figure: the first ones only, as model objects (period labels, statuses).
     listed = list(
-        ReportedValue.objects.filter(indicator=indicator, quarter=0)
-        .select_related("area")
-        .order_by("area__code", "year", "span_from")[:ALL_VALUES_SHOWN]
+        figures_of_indicator.select_related("area").order_by("area__code", "year", "span_from")[:ALL_VALUES_SHOWN]
     )
     return render(
         request,
@@ -162,8 +205,9 @@ def indicator_detail(request, code: str):
             "years": years,
             "year": year,
             "chart": chart,
+            "page": page,
             "values": listed,
-            "values_count": len(figures),
+            "values_count": values_count,
             "district_figures": any(row["at_year"] for row in table if row["area"].level == Area.Level.DISTRICT),
         },
     )

@@ -224,3 +224,20 @@ def test_the_page_benchmark_runs(capsys):
     call_command("bench_pages", runs=1, warmup=0)
     out = capsys.readouterr().out
     assert "scorecard" in out and "goal: median under 50 ms" in out
+
+
+def test_the_indicator_page_lists_the_areas_in_pages(client, monkeypatch):
+    from indicators import views
+
+    monkeypatch.setattr(views, "AREAS_PER_PAGE", 5)
+    first = client.get("/en/indicators/gdp/?year=2020")
+    assert first.status_code == 200
+    assert [row["area"].code for row in first.context["table"]] == ["440100", "440103", "440104", "440105", "440106"]
+    assert 'rel="next"' in first.content.decode() and 'rel="prev"' not in first.content.decode()
+    assert "page=2" in first.content.decode() and "year=2020&amp;page=2" in first.content.decode()
+    last = client.get("/en/indicators/gdp/?page=3")
+    assert [row["area"].code for row in last.context["table"]] == ["440117", "440118"]
+    assert 'rel="prev"' in last.content.decode() and 'rel="next"' not in last.content.decode()
+    assert "Areas 11–12" in last.content.decode()
+    for page in ("4", "0", "x"):
+        assert client.get(f"/en/indicators/gdp/?page={page}").status_code == 404
