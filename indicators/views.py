@@ -11,27 +11,36 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from districts.models import Area
+from districts.views import switch_areas
 
 from . import dashboards, exports
 from .evaluation import evaluate_values
 from .models import Indicator, Plan, ReportedValue, Target
 
 
-def _plans_by_area() -> list[tuple[Area, list[Plan]]]:
-    """Every plan, grouped by area, for the plan switch (one query)."""
-    groups: dict[int, tuple[Area, list[Plan]]] = {}
-    for plan in Plan.objects.select_related("area").order_by("area__code", "-period_end", "kind"):
-        groups.setdefault(plan.area_id, (plan.area, []))[1].append(plan)
-    return list(groups.values())
+def _plans_near(plan: Plan | None, areas: list[Area] | None = None) -> list[tuple[Area, list[Plan]]]:
+    """The plans the plan switch offers, grouped by area: those of the plan's area, its parent, its
+    neighbours and its districts (districts.views.switch_areas, or `areas`), not every plan of a country."""
+    if plan is None:
+        return []
+    groups: dict[int, tuple[Area, list[Plan]]] = {area.pk: (area, []) for area in areas or switch_areas(plan.area)}
+    for near in Plan.objects.filter(area_id__in=list(groups)).order_by("-period_end", "kind"):
+        groups[near.area_id][1].append(near)
+    return [group for group in groups.values() if group[1]]
 
 
 def scorecard(request):
     """Home: one plan at a glance, by default the city's latest five-year plan."""
-    plans_by_area = _plans_by_area()
-    all_plans = [plan for _, plans in plans_by_area for plan in plans]
-    city_plans = [p for p in all_plans if p.area.level == Area.Level.CITY]
-    plan = dashboards.plan_named(all_plans, request.GET.get("plan"), default_among=city_plans or all_plans)
+    code = request.GET.get("plan")
+    if code:
+        plan = Plan.objects.select_related("area").filter(code=code).first()
+        if plan is None:
+            raise Http404("No such plan here")
+    else:
+        plans = Plan.objects.select_related("area")
+        plan = dashboards.default_plan(list(plans.filter(area__level=Area.Level.CITY)) or list(plans))
     rows = dashboards.binding_first(dashboards.plan_rows(plan)) if plan else []
+    areas = switch_areas(plan.area) if plan else []
     return render(
         request,
         "indicators/scorecard.html",
@@ -39,8 +48,8 @@ def scorecard(request):
             "plan": plan,
             "rows": rows,
             "counts": dashboards.status_counts(rows),
-            "plans_by_area": plans_by_area,
-            "areas": Area.objects.order_by("level", "code"),
+            "plans_by_area": _plans_near(plan, areas),
+            "areas": areas,  # the district switch
         },
     )
 
@@ -58,7 +67,7 @@ def plan_detail(request, code: str):
             "has_baseline": any(r.target.baseline_notation for r in rows),
             "counts": dashboards.status_counts(rows),
             "notes": plan.notes.all(),
-            "plans_by_area": _plans_by_area(),
+            "plans_by_area": _plans_near(plan),
         },
     )
 

@@ -252,3 +252,37 @@ def test_the_import_benchmark_runs_and_writes_nothing():
     call_command("bench_import", rows=300, stdout=out)
     assert "rows per second" in out.getvalue() and "goal:" in out.getvalue()
     assert dump() == before
+
+
+def test_the_cycle_collector_pauses_during_an_import_and_resumes_after():
+    import gc
+
+    from indicators.import_jobs import without_cycle_collection
+
+    seen = []
+
+    @without_cycle_collection
+    def job(inner=None):
+        seen.append(gc.isenabled())
+        if inner:
+            inner()
+        seen.append(gc.isenabled())
+
+    assert gc.isenabled()
+    job(inner=job)  # one job inside another (as two imports at once): still paused until both end
+    assert seen == [False, False, False, False] and gc.isenabled()
+
+    gc.disable()
+    try:
+        job()
+        assert not gc.isenabled()  # paused before: left paused
+    finally:
+        gc.enable()
+
+    @without_cycle_collection
+    def failing():
+        raise ValueError("a bad file")
+
+    with pytest.raises(ValueError):
+        failing()
+    assert gc.isenabled()
