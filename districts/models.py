@@ -9,6 +9,10 @@ from simple_history.models import HistoricalRecords
 
 from gzplan.bilingual import BilingualName
 
+# Areas under one parent a switch offers at most: a province's 130 fit; a flat list of a country's
+# 2,900 would cost 100 ms to render on every page (the area list has them all).
+SWITCH_NEIGHBOURS = 150
+
 
 class AreaQuerySet(models.QuerySet):
     def districts(self) -> AreaQuerySet:
@@ -82,6 +86,25 @@ class Area(BilingualName, models.Model):
 
     def __str__(self) -> str:
         return f"{self.name_zh} {self.name_en} ({self.code})"
+
+    def neighbourhood(self) -> list[Area]:
+        """The areas the district and plan switches offer: this area, its parent, its neighbours under
+        that parent and its own districts (for Guangzhou: the city and its 11 districts); of many
+        neighbours, the SWITCH_NEIGHBOURS nearest by code. One query of plain rows; objects (code,
+        level and names: what a switch shows) for those offered only."""
+        fields = ("pk", "code", "level", "name_zh", "name_en", "parent_id")
+        near = Q(pk=self.pk) | Q(parent_id=self.pk)
+        if self.parent_id:
+            near |= Q(pk=self.parent_id) | Q(parent_id=self.parent_id)
+        rows = list(Area.objects.filter(near).order_by("code").values_list(*fields))
+        half = SWITCH_NEIGHBOURS // 2
+        siblings = [row for row in rows if self.parent_id and row[5] == self.parent_id]
+        position = next((i for i, row in enumerate(siblings) if row[0] == self.pk), 0)
+        children = [row for row in rows if row[5] == self.pk][: 2 * half]
+        others = [row for row in rows if row[0] in (self.pk, self.parent_id)]
+        chosen = {r[0]: r for r in [*siblings[max(position - half, 0) : position + half + 1], *children, *others]}
+        offered = [Area(**dict(zip(fields, row, strict=True))) for row in chosen.values()]
+        return sorted(offered, key=lambda a: (a.level, a.code))
 
 
 class AreaAccess(models.Model):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 
 from indicators import dashboards
@@ -18,30 +17,6 @@ def district_index(request):
         area = get_object_or_404(Area, code=code)
         return redirect("district", code=area.code)
     return render(request, "districts/index.html", {"areas": Area.objects.order_by("level", "code")})
-
-
-# Areas under one parent offered at most by the switch: a province's 130 fit; a flat list of a
-# country's 2,900 would cost 100 ms to render on every page (the area list has them all).
-SWITCH_NEIGHBOURS = 150
-
-
-def switch_areas(area: Area) -> list[Area]:
-    """The areas the district switch offers: the area's parent, its neighbours under that parent and its own
-    districts (for Guangzhou: the city and its 11 districts); of many neighbours, those nearest by code.
-    One query of plain rows; objects (code, level and names: what the switch shows) for those offered only."""
-    fields = ("pk", "code", "level", "name_zh", "name_en", "parent_id")
-    near = Q(pk=area.pk) | Q(parent_id=area.pk)
-    if area.parent_id:
-        near |= Q(pk=area.parent_id) | Q(parent_id=area.parent_id)
-    rows = list(Area.objects.filter(near).order_by("code").values_list(*fields))
-    half = SWITCH_NEIGHBOURS // 2
-    siblings = [row for row in rows if area.parent_id and row[5] == area.parent_id]
-    position = next((i for i, row in enumerate(siblings) if row[0] == area.pk), 0)
-    children = [row for row in rows if row[5] == area.pk][: 2 * half]
-    others = [row for row in rows if row[0] in (area.pk, area.parent_id)]
-    chosen = {row[0]: row for row in [*siblings[max(position - half, 0) : position + half + 1], *children, *others]}
-    offered = [Area(**dict(zip(fields, row, strict=True))) for row in chosen.values()]
-    return sorted(offered, key=lambda a: (a.level, a.code))
 
 
 def district(request, code: str):
@@ -63,7 +38,7 @@ def district(request, code: str):
             "counts": dashboards.status_counts(rows),
             "charts": charts,
             "chart_data": [chart for _, chart in charts],
-            "areas": switch_areas(area),
+            "areas": area.neighbourhood(),
         },
     )
 

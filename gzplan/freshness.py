@@ -34,7 +34,7 @@ from django.utils.cache import set_response_etag
 # Tables whose rows are written while nothing published changes (import progress, refused edits).
 QUIET_TABLES = frozenset({"indicators_importbatch", "indicators_rejectededit"})
 DATA_PREFIXES = ("districts_", "indicators_")
-_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?(\w+)', re.IGNORECASE)
+_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
 _WRITE_ANYWHERE = re.compile(r'\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
 _TABLE = "gzplan_dataversion"
 CACHE_HEADER = "X-Gzplan-Cache"
@@ -42,19 +42,19 @@ CACHE_HEADER = "X-Gzplan-Cache"
 NEVER_CACHED = ("/admin/", "/api/v1/docs", "/api/v1/openapi.json", "/static/")
 
 
-def writes_data(sql: str) -> bool:
-    if sql.lstrip()[:4].upper() == "WITH":  # a data-modifying common table expression
-        return any(
-            table.lower().startswith(DATA_PREFIXES) and table.lower() not in QUIET_TABLES
-            for table in _WRITE_ANYWHERE.findall(sql)
-        )
-    match = _WRITE.match(sql)
-    if not match:
-        return False
-    table = match.group(1).lower()
-    if sql.lstrip()[:8].upper() == "TRUNCATE":  # Django truncates many tables in one statement
-        return any(prefix in sql for prefix in DATA_PREFIXES)
+def _published(table: str) -> bool:
+    table = table.lower()
     return table.startswith(DATA_PREFIXES) and table not in QUIET_TABLES
+
+
+def writes_data(sql: str) -> bool:
+    head = sql.lstrip()[:8].upper()
+    if head.startswith("WITH"):  # a data-modifying common table expression
+        return any(_published(table) for table in _WRITE_ANYWHERE.findall(sql))
+    if head == "TRUNCATE":  # Django truncates many tables in one statement
+        return any(prefix in sql for prefix in DATA_PREFIXES)
+    match = _WRITE.match(sql)
+    return bool(match) and _published(match.group(1))
 
 
 def _bump(alias: str) -> None:
@@ -69,8 +69,7 @@ def _bump(alias: str) -> None:
 
 def changed(using: str = "default") -> None:
     """Record that the published data changes when the current transaction commits (now, outside one)."""
-    connection = connections[using]
-    if not any(getattr(func, "gzplan_bump", False) for _, func, _ in connection.run_on_commit):
+    if not pending(using):
 
         def bump() -> None:
             _bump(using)
@@ -107,14 +106,24 @@ def forget_older(version: int) -> None:
         _seen["version"] = version
 
 
+def _versioned_key(kind: str, what: str) -> str | None:
+    """The cache key of `what` under the committed data version; None when nothing may be cached now
+    (the cache is off, this connection holds uncommitted changes, or there is no version yet)."""
+    if not settings.GZPLAN_READ_CACHE_SECONDS or pending():
+        return None
+    version = current()
+    if version is None:
+        return None
+    forget_older(version)
+    return f"gzplan-{kind}:{version}:{hashlib.sha256(what.encode('utf-8', 'surrogatepass')).hexdigest()}"
+
+
 def remembered(what: str, compute):
     """compute(), kept in the reads cache until the data changes (e.g. the count of a large list)."""
-    version = None if pending() or not settings.GZPLAN_READ_CACHE_SECONDS else current()
-    if version is None:
+    key = _versioned_key("value", what)
+    if key is None:
         return compute()
-    forget_older(version)
     cache = caches[settings.GZPLAN_READ_CACHE]
-    key = f"gzplan-value:{version}:{hashlib.sha256(what.encode('utf-8', 'surrogatepass')).hexdigest()}"
     found = cache.get(key)
     if found is None:
         found = compute()
@@ -171,21 +180,14 @@ class CachedReadsMiddleware:
     def key(self, request) -> str | None:
         if (
             request.method != "GET"
-            or not settings.GZPLAN_READ_CACHE_SECONDS
             or request.path.startswith(NEVER_CACHED)
             or "HTTP_AUTHORIZATION" in request.META
             or settings.SESSION_COOKIE_NAME in request.COOKIES
             or "messages" in request.COOKIES
-            or pending()
         ):
             return None
-        version = current()
-        if version is None:
-            return None
-        forget_older(version)
         accept = request.META.get("HTTP_ACCEPT", "")
-        what = "\n".join((request.scheme, request.get_host(), request.get_full_path(), accept))
-        return f"gzplan-read:{version}:{hashlib.sha256(what.encode('utf-8', 'surrogatepass')).hexdigest()}"
+        return _versioned_key("read", "\n".join((request.scheme, request.get_host(), request.get_full_path(), accept)))
 
     def storable(self, request, response) -> bool:
         cache_control = response.get("Cache-Control", "")

@@ -248,9 +248,6 @@ class Names:
         for indicator in Indicator.objects.all():
             for key in (indicator.code, indicator.name_zh, indicator.name_en):
                 self.indicators[self._key(key)] = indicator
-        # Codes as written also match at once (normalised keys of codes are the codes, lowercased).
-        self.areas.update({area.code: area for area in list(self.areas.values())})
-        self.indicators.update({indicator.code: indicator for indicator in list(self.indicators.values())})
         self.convert = convert
 
     @staticmethod
@@ -258,7 +255,7 @@ class Names:
         return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().lower()
 
     def find(self, table: dict, text: str):
-        found = table.get(text)  # a code or a name as stored: most cells
+        found = table.get(text)  # a cell already in its normal form (codes, Chinese names): most cells
         if found is not None:
             return found
         key = self._key(text)

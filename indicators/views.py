@@ -11,7 +11,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from districts.models import Area
-from districts.views import switch_areas
 
 from . import dashboards, exports
 from .evaluation import evaluate_values
@@ -20,10 +19,10 @@ from .models import Indicator, Plan, ReportedValue, Target
 
 def _plans_near(plan: Plan | None, areas: list[Area] | None = None) -> list[tuple[Area, list[Plan]]]:
     """The plans the plan switch offers, grouped by area: those of the plan's area, its parent, its
-    neighbours and its districts (districts.views.switch_areas, or `areas`), not every plan of a country."""
+    neighbours and its districts (Area.neighbourhood, or `areas`), not every plan of a country."""
     if plan is None:
         return []
-    groups: dict[int, tuple[Area, list[Plan]]] = {area.pk: (area, []) for area in areas or switch_areas(plan.area)}
+    groups: dict[int, tuple[Area, list[Plan]]] = {area.pk: (area, []) for area in areas or plan.area.neighbourhood()}
     for near in Plan.objects.filter(area_id__in=list(groups)).order_by("-period_end", "kind"):
         groups[near.area_id][1].append(near)
     return [group for group in groups.values() if group[1]]
@@ -40,7 +39,7 @@ def scorecard(request):
         plans = Plan.objects.select_related("area")
         plan = dashboards.default_plan(list(plans.filter(area__level=Area.Level.CITY)) or list(plans))
     rows = dashboards.binding_first(dashboards.plan_rows(plan)) if plan else []
-    areas = switch_areas(plan.area) if plan else []
+    areas = plan.area.neighbourhood() if plan else []
     return render(
         request,
         "indicators/scorecard.html",

@@ -23,6 +23,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
+sys.path.insert(0, str(ROOT))
+
+from gzplan.doc_sections import write_section  # noqa: E402  (the repository, put on the path above)
 
 
 def manage(*args: str, env: dict) -> str:
@@ -114,6 +117,7 @@ def main() -> int:
     stats = list(csv.DictReader((ROOT / "var/loadtest_stats.csv").open()))
     total = next(row for row in stats if row["Name"] == "Aggregated")
     lost = json.loads(manage("load_test_check", str(ROOT / "var/loadtest-writes.json"), env=env))
+    print(manage("load_test_setup", "--remove", env=env).strip())
     lines = [
         f"Load test: {options.users} clients for {options.seconds} s against gunicorn ({options.workers} workers) "
         f"on 127.0.0.1, PostgreSQL; pages, API reads and 5 analysts writing with tokens.",
@@ -135,15 +139,7 @@ def main() -> int:
     report = "\n".join(lines)
     print(report)
     if options.output:
-        path = Path(options.output)
-        text = path.read_text() if path.exists() else "# Benchmarks\n"
-        start, end = "<!-- load-test -->", "<!-- /load-test -->"
-        section = f"{start}\n## Load test\n\n{report}\n{end}"
-        if start in text:
-            text = text[: text.index(start)] + section + text[text.index(end) + len(end) :]
-        else:
-            text = text.rstrip("\n") + "\n\n" + section + "\n"
-        path.write_text(text)
+        write_section(Path(options.output), "load-test", "Load test", report)
     failed = int(total["Failure Count"]) > 0 or lost["lost"] > 0
     return 1 if failed else 0
 

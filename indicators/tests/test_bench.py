@@ -53,3 +53,18 @@ def test_the_benchmark_runs_on_a_tiny_size(tmp_path):
                  "progress of a whole plan", "import 200 rows"):  # fmt: skip
         assert name in text
     assert "<!-- bench:tiny -->" in text and "Reproduce" in text
+
+
+def test_the_load_tests_writes_are_removed_with_their_history_and_nothing_else():
+    from django.contrib.auth.models import User
+
+    from indicators.management.commands.load_test_setup import remove_writes
+
+    tester = User.objects.create_user("loadtest-1")
+    area, gdp = Area.objects.get(code="440105"), Indicator.objects.get(code="gdp")
+    written = ReportedValue.objects.create(area=area, indicator=gdp, year=1950, value="1.5", entered_by=tester)
+    before = ReportedValue.objects.count()
+    assert ReportedValue.history.filter(id=written.pk).exists()
+    assert remove_writes() == 1
+    assert ReportedValue.objects.count() == before - 1 and not ReportedValue.objects.filter(pk=written.pk).exists()
+    assert not ReportedValue.history.filter(id=written.pk).exists()

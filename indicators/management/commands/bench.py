@@ -20,21 +20,21 @@ from pathlib import Path
 
 import django
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client, override_settings
 
 from districts.models import Area
-from indicators import import_jobs, synthetic
+from gzplan.doc_sections import write_section
+from indicators import benchmarking, synthetic
 from indicators.evaluation import evaluate_values
-from indicators.models import ImportBatch, Indicator, Plan, ReportedValue, Target
+from indicators.models import Indicator, Plan, ReportedValue, Target
 
 GOALS = {  # median, p95 (ms) and the ratio to the floor; issue "Scale and speed, measured"
     "median": 100.0,
     "p95": 250.0,
     "ratio": 3.0,
-    "import rows per second": 10_000,
+    "import rows per second": benchmarking.IMPORT_GOAL_ROWS_PER_SECOND,
 }
 
 
@@ -46,10 +46,6 @@ def _fetch(sql: str, params=()) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
-
-
-class Rollback(Exception):
-    pass
 
 
 class Command(BaseCommand):
@@ -208,31 +204,19 @@ class Command(BaseCommand):
         return statistics.median(timings), _p95(timings), statistics.median(floors)
 
     def measure_import(self, rows: int, runs: int) -> tuple[float, float, float]:
-        from indicators.management.commands.bench_import import Command as ImportBench
-
-        data = ImportBench().file(rows)
+        data = benchmarking.import_file(rows)
         timings, floors = [], []
         for _ in range(max(runs, 1)):
-            for timing, work in ((timings, self.import_once), (floors, self.copy_once)):
-                _vacuum()
-                try:
-                    with transaction.atomic():
-                        started = time.perf_counter()
-                        work(data)
-                        _check_deferred_constraints()  # what the commit would do, before rolling back
-                        timing.append((time.perf_counter() - started) * 1000)
-                        raise Rollback
-                except Rollback:
-                    pass
+            benchmarking.vacuum_values()
+            with benchmarking.rolled_back():
+                timings.append(sum(benchmarking.timed_import(data)) * 1000)
+            benchmarking.vacuum_values()
+            with benchmarking.rolled_back():
+                started = time.perf_counter()
+                self.copy_once(data)
+                benchmarking.check_deferred_constraints()  # what the commit would do, before rolling back
+                floors.append((time.perf_counter() - started) * 1000)
         return statistics.median(timings), _p95(timings), statistics.median(floors)
-
-    def import_once(self, data: bytes) -> None:
-        user = User.objects.create_superuser(f"bench-{time.perf_counter_ns()}", password=None)
-        batch = ImportBatch.objects.create(created_by=user, filename="bench.csv")
-        import_jobs.check(batch, data, user)
-        import_jobs.apply(batch, user)
-        if batch.state != "applied":
-            raise CommandError(f"the benchmark import failed: {batch.problems[:3] or batch.message}")
 
     def copy_once(self, data: bytes) -> None:
         """The floor of an import: the file's rows parsed by the csv module and inserted in one statement."""
@@ -334,30 +318,8 @@ class Command(BaseCommand):
         return "met" if not misses else "missed: " + ", ".join(misses)
 
     def write(self, path: Path, size: str, table: str) -> None:
-        text = path.read_text() if path.exists() else "# Benchmarks\n"
-        start, end = f"<!-- bench:{size} -->", f"<!-- /bench:{size} -->"
-        section = f"{start}\n## Size `{size}`\n\n{_machine()}\n\n{table}\n{end}"
-        if start in text:
-            text = text[: text.index(start)] + section + text[text.index(end) + len(end) :]
-        else:
-            text = text.rstrip("\n") + "\n\n" + section + "\n"
-        path.write_text(text)
+        write_section(path, f"bench:{size}", f"Size `{size}`", f"{_machine()}\n\n{table}")
         self.stdout.write(f"Wrote {path}")
-
-
-def _vacuum() -> None:
-    """Clear what the last rolled-back run left in the tables' indexes (autovacuum would, between real
-    imports, which commit): every run inserts the same rows, and dead index entries slow the next."""
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM indicators_reportedvalue, indicators_historicalreportedvalue")
-
-
-def _check_deferred_constraints() -> None:
-    """Run the foreign-key checks PostgreSQL defers to the commit, so that a rolled-back write pays them."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def _p95(timings: list[float]) -> float:

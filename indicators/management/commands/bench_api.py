@@ -13,19 +13,16 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 
 from districts.models import Area
 from gzplan.models import ApiToken
+from indicators.benchmarking import rolled_back
 from indicators.models import Indicator, ReportedValue
 
 SYNTHETIC_SOURCE = "synthetic benchmark data (bench_api), rolled back"
 GOAL_MS = 100
-
-
-class Rollback(Exception):
-    pass
 
 
 class Command(BaseCommand):
@@ -37,12 +34,8 @@ class Command(BaseCommand):
         parser.add_argument("--warmup", type=int, default=3)
 
     def handle(self, *args, values, runs, warmup, **options):
-        try:
-            with transaction.atomic():
-                self.run(values, runs, warmup)
-                raise Rollback
-        except Rollback:
-            pass
+        with rolled_back():
+            self.run(values, runs, warmup)
 
     def run(self, n_values: int, runs: int, warmup: int) -> None:
         added = self.add_values(n_values)

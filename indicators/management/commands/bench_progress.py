@@ -7,17 +7,14 @@ import time
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import connection
 
 from districts.models import Area
 from indicators.bench_progress import KINDS, synthetic
+from indicators.benchmarking import rolled_back
 from indicators.evaluation import evaluate_values
 from indicators.models import Indicator, Plan, ReportedValue, SourceDocument, Target
 from indicators.progress import evaluate
-
-
-class Rollback(Exception):
-    pass
 
 
 class Command(BaseCommand):
@@ -38,14 +35,10 @@ class Command(BaseCommand):
         self.report(f"engine only, {targets} targets x {years} years", engine, targets)
         if no_db:
             return
-        try:
-            with transaction.atomic():
-                plan = self.build(targets, years)
-                queryset = Target.objects.filter(plan=plan)
-                from_db = self.time(runs, lambda: evaluate_values(queryset))
-                raise Rollback
-        except Rollback:
-            pass
+        with rolled_back():
+            plan = self.build(targets, years)
+            queryset = Target.objects.filter(plan=plan)
+            from_db = self.time(runs, lambda: evaluate_values(queryset))
         self.report(f"from {connection.vendor} (2 queries), {targets} targets x {years} years", from_db, targets)
 
     def time(self, runs, work):

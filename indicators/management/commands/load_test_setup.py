@@ -7,12 +7,24 @@ from pathlib import Path
 
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from districts.models import Area, AreaAccess
 from districts.roles import DISTRICT_ANALYST
 from gzplan.models import ApiToken
 from indicators import synthetic
-from indicators.models import Indicator, Plan
+from indicators.models import Indicator, Plan, ReportedValue
+
+
+def remove_writes() -> int:
+    """Delete the figures the load test's analysts wrote, and their history: the benchmark database is
+    left as the benchmarks expect it (the import benchmark adds figures for the same early years)."""
+    written = ReportedValue.objects.filter(entered_by__username__startswith="loadtest-")
+    ids = list(written.values_list("pk", flat=True))
+    with transaction.atomic():
+        ReportedValue.objects.filter(pk__in=ids).delete()
+        ReportedValue.history.filter(id__in=ids).delete()
+    return len(ids)
 
 
 class Command(BaseCommand):
@@ -21,8 +33,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--analysts", type=int, default=5)
         parser.add_argument("--output", type=Path, default=Path("var/loadtest.json"))
+        parser.add_argument("--remove", action="store_true", help="only remove what earlier load tests wrote")
 
-    def handle(self, *args, analysts, output, **options):
+    def handle(self, *args, analysts, output, remove, **options):
+        removed = remove_writes()
+        if remove:
+            self.stdout.write(f"Removed {removed} figures the load test wrote, with their history.")
+            return
         User.objects.filter(username__startswith="loadtest-").delete()
         prefix = synthetic.AREA_PREFIX if synthetic.exists() else "4401"
         districts = list(Area.objects.filter(level="district", code__startswith=prefix).order_by("code"))
