@@ -86,7 +86,7 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench SECURE_SSL=false $(PY) manage.py load_real_data
 	@if [ "$(SIZE)" != "small" ]; then DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench SECURE_SSL=false \
 	  $(PY) -c "import django,os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','gzplan.settings'); django.setup(); \
-	  from indicators import synthetic as s; from indicators.models import ReportedValue as V; import sys; \
+	  from bench import synthetic as s; from indicators.models import ReportedValue as V; import sys; \
 	  want = s.SIZES['$(SIZE)'].values; have = V.objects.filter(area__code__startswith=s.AREA_PREFIX).count(); \
 	  sys.exit(0 if have == want else 1)" || DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench SECURE_SSL=false \
 	  $(PY) manage.py synthetic_data --size $(SIZE) --replace; fi
@@ -98,4 +98,4 @@ bench: install
 # data, as left by make bench): throughput, p50/p99, errors, worker memory, lost writes.
 load-test: install
 	$(VENV)/bin/pip install --quiet locust==2.47.0
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) scripts/load_test.py --users 50 --seconds 60 --output docs/benchmarks.md
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/load_test.py --users 50 --seconds 60 --output docs/benchmarks.md

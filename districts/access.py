@@ -9,7 +9,7 @@ everywhere. Reading is public and not decided here.
 
 from __future__ import annotations
 
-from .models import Area, AreaAccess, YearReview
+from districts.models import Area, AreaAccess, YearReview
 
 WRITE_PERMISSIONS = ("indicators.add_reportedvalue", "indicators.change_reportedvalue")
 REVIEW_PERMISSION = "districts.review_year"

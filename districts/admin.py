@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
-from .models import Area, AreaAccess
+from districts.models import Area, AreaAccess
 
 
 @admin.register(Area)

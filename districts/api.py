@@ -6,7 +6,8 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router
 from pydantic import BaseModel, Field
 
-from gzplan.api_tools import (
+from districts.models import Area
+from gzplan.lib.apitools import (
     ONE_ERRORS,
     READ_ERRORS,
     AreaCode,
@@ -19,8 +20,6 @@ from gzplan.api_tools import (
     output_format,
     page,
 )
-
-from .models import Area
 
 router = Router(tags=["areas"])
 

@@ -8,7 +8,7 @@ def ensure_roles(sender, using, **kwargs):
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
 
-    from . import roles
+    from districts import roles
 
     # The roles need the indicators app's permissions, which Django creates when that app's
     # own post_migrate runs, after this one: create them now (it is idempotent).

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from gzplan.bilingual import BilingualName
+from gzplan.lib.bilingual import BilingualName
 
 # Areas under one parent a switch offers at most: a province's 130 fit; a flat list of a country's
 # 2,900 would cost 100 ms to render on every page (the area list has them all).

@@ -26,7 +26,7 @@ CITY_ANALYST = "city analyst"
 REVIEWER = "reviewer"
 ADMINISTRATOR = "administrator"
 # Administrators manage everything in these apps, and users and their roles.
-ADMIN_APPS = ("districts", "indicators", "gzplan")
+ADMIN_APPS = ("districts", "indicators", "accounts")
 ADMIN_EXTRA = [
     ("auth", f"{action}_{model}") for model in ("user", "group") for action in ("add", "change", "delete", "view")
 ]

@@ -1,7 +1,7 @@
 """The REST API at /api/v1/: one django-ninja router per app, token auth, JSON errors.
 
 Reads are public unless API_PRIVATE_READS is set; writes need a token (created in
-the admin console, gzplan.models.ApiToken) whose user may write the area
+the admin console, accounts.models.ApiToken) whose user may write the area
 (districts.access). Every error answers with a JSON body whose `detail` says what is
 wrong; nothing is written on any error.
 """
@@ -9,17 +9,17 @@ wrong; nothing is written on any error.
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.operation import Operation
 from ninja.renderers import JSONRenderer
-from ninja.security.http import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 
-from .models import ApiToken
+from accounts.auth import read_auth
+from districts.api import router as districts_router
+from indicators.api import router as indicators_router
 
 DESCRIPTION = """
 Guangzhou's plan indicators, targets and reported figures, and the verdict of each target
@@ -41,47 +41,6 @@ Areas are named by their GB/T 2260 codes (440100 Guangzhou, 440104 Yuexiu…), i
 plans by their codes (`gdp`, `gz-14th-fyp`). Every object carries its names in Chinese (`name_zh`)
 and English (`name_en`).
 """
-
-
-class TokenProblem(AuthenticationError):
-    def __init__(self, message: str):
-        super().__init__(401, message)
-
-
-def _user_for(request: HttpRequest):
-    """The user whose token the request carries; AnonymousUser without one; 401 for a bad one."""
-    header = request.headers.get("Authorization", "")
-    if not header:
-        return AnonymousUser()
-    scheme, _, secret = header.partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
-        raise TokenProblem("The Authorization header must be 'Bearer <token>'.")
-    user = ApiToken.authenticate(secret.strip())
-    if user is None:
-        raise TokenProblem("The API token is unknown, expired or revoked.")
-    return user
-
-
-class TokenAuth(HttpBearer):
-    """A token sent must be valid. Writes need one; reads too when API_PRIVATE_READS is on."""
-
-    def __init__(self, *, for_writes: bool):
-        super().__init__()
-        self.for_writes = for_writes
-
-    def __call__(self, request: HttpRequest):
-        user = _user_for(request)
-        if not user.is_authenticated:
-            if self.for_writes:
-                raise TokenProblem("Writing needs an API token: send 'Authorization: Bearer <token>'.")
-            if settings.API_PRIVATE_READS:
-                raise TokenProblem("Reading needs an API token here: send 'Authorization: Bearer <token>'.")
-            return user
-        request.user = user
-        return user
-
-    def authenticate(self, request, token):  # pragma: no cover - __call__ does the work
-        raise NotImplementedError
 
 
 class RateThrottle(SimpleRateThrottle):
@@ -120,11 +79,13 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-read_auth = TokenAuth(for_writes=False)
-token_auth = TokenAuth(for_writes=True)
-
-
 class GzplanAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        """`<app>_api_<view>` (indicators_api_list_values): clients generate code from these ids, so they
+        name the app and the view, not the module inside the app's api package that holds the view."""
+        app = operation.view_func.__module__.split(".")[0]
+        return f"{app}_api_{operation.view_func.__name__}"
+
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         """The schema, saying that a read works with or without a token (unless reads are private)."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
@@ -167,37 +128,5 @@ def not_found(request, rest: str = ""):
     return JsonResponse({"detail": f"No API endpoint at {request.path}. See /api/v1/docs."}, status=404)
 
 
-def _add_routers() -> None:
-    from districts.api import router as districts_router
-    from indicators.api import router as indicators_router
-
-    api.add_router("/", districts_router)
-    api.add_router("/", indicators_router)
-
-
-_add_routers()
-
-
-class JsonErrorsMiddleware:
-    """Errors under /api/ that Django answers itself (405 wrong method, 400 bad host, 413 too
-    large, 500) in JSON too, so a program never has to parse an HTML page."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if (
-            request.path.startswith("/api/")
-            and response.status_code >= 400
-            and not response.get("Content-Type", "").startswith("application/json")
-        ):
-            detail = response.reason_phrase
-            if response.status_code == 405:
-                detail = f"{request.method} is not allowed here; use {response.get('Allow', 'GET')}."
-            fresh = JsonResponse({"detail": detail}, status=response.status_code)
-            for header in ("Allow", "Retry-After"):
-                if header in response:
-                    fresh[header] = response[header]
-            return fresh
-        return response
+api.add_router("/", districts_router)
+api.add_router("/", indicators_router)

@@ -3,13 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class GzplanConfig(AppConfig):
-    """The project package as an app: API tokens and the REST API (gzplan.api)."""
+    """The project package as an app: the data version the read cache is keyed by (gzplan.models), and
+    the migration history of the API tokens before they moved to accounts."""
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "gzplan"
-    verbose_name = _("API access")
+    verbose_name = _("gzplan")
 
     def ready(self) -> None:
-        from . import freshness
+        # Imported when the apps are ready: the module reads settings and connects to signals.
+        from gzplan.lib import freshness
 
         freshness.connect_signals()

@@ -15,6 +15,7 @@ SECURE_SSL    on in production (DEBUG off) unless set to false: secure cookies, 
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -80,21 +81,26 @@ INSTALLED_APPS = [
     "axes",
     "ninja",
     "gzplan",
+    "accounts",
     "districts",
     "indicators",
 ]
+# Synthetic data, benchmarks and the load test (bench/): a development tool, left out of the
+# production image, so the app is installed only where the package is there.
+if importlib.util.find_spec("bench") is not None:
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "gzplan.api.JsonErrorsMiddleware",
+    "gzplan.middleware.JsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag on every page and API read; If-None-Match answers 304 when nothing changed.
     "django.middleware.http.ConditionalGetMiddleware",
-    # Anonymous reads answered from the cache until the published data changes (gzplan.freshness).
-    "gzplan.freshness.CachedReadsMiddleware",
+    # Anonymous reads answered from the cache until the published data changes (gzplan.lib.freshness).
+    "gzplan.middleware.CachedReadsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -232,7 +238,7 @@ GZPLAN_IMPORT_BACKGROUND_ROWS = env_int("GZPLAN_IMPORT_BACKGROUND_ROWS", 2000)
 GZPLAN_IMPORT_IN_BACKGROUND = env_bool("GZPLAN_IMPORT_IN_BACKGROUND", True)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Rendered pages and API reads, per process, keyed by the data version (gzplan.freshness).
+    # Rendered pages and API reads, per process, keyed by the data version (gzplan.lib.freshness).
     "reads": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "reads",

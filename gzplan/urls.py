@@ -5,10 +5,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from districts import views as district_views
 from gzplan.api import api, not_found
-from indicators import entry_views, import_views
-from indicators import views as indicator_views
+from indicators.web import districts as district_views
+from indicators.web import entry as entry_views
+from indicators.web import imports as import_views
+from indicators.web import pages as indicator_views
 
 # zh-Hans at /, English under /en/: every page (the admin console too) has a stable,
 # shareable address per language.

@@ -9,10 +9,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from districts.access import ALL, can_edit_area, editable_area_ids, frozen_message, frozen_reviews
 from districts.models import Area
-
-from . import services
-from .formatting import plain_number
-from .models import Indicator, Plan, PlanNote, RejectedEdit, ReportedValue, SourceDocument, Target
+from gzplan.lib.numbers import plain_number
+from indicators import services
+from indicators.models import Indicator, Plan, PlanNote, RejectedEdit, ReportedValue, SourceDocument, Target
 
 admin.site.site_header = _("gzplan 广州规划指标监测")
 admin.site.site_title = _("gzplan")

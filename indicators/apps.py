@@ -7,7 +7,7 @@ def reinstall_db_rules(sender, using, **kwargs):
     """SQLite loses a table's triggers when a migration rebuilds it: put them back after every migrate."""
     from django.db import connections
 
-    from . import db_rules
+    from indicators import db_rules
 
     db_rules.install(connections[using])
 

@@ -19,9 +19,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from gzplan.bilingual import BilingualName
-
-from .formatting import plain_number
+from gzplan.lib.bilingual import BilingualName
+from gzplan.lib.numbers import plain_number
 
 FIRST_YEAR = 1949
 LAST_YEAR = 2100
@@ -254,8 +253,8 @@ class TargetQuerySet(models.QuerySet):
         return self.filter(attribute=Target.Attribute.BINDING)
 
     def evaluated(self):
-        """Each target with the progress engine's verdict, in three queries (indicators.evaluation)."""
-        from .evaluation import evaluate_targets
+        """Each target with the progress engine's verdict, in three queries (indicators.progress.evaluation)."""
+        from indicators.progress.evaluation import evaluate_targets
 
         return evaluate_targets(self)
 

@@ -22,8 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from districts.models import Area
-
-from .models import (
+from indicators.models import (
     FIRST_YEAR,
     LAST_YEAR,
     TARGET_COMPARATORS,

@@ -11,7 +11,8 @@ from django.db import connection, transaction
 
 from districts.models import Area
 from districts.roles import CITY_ANALYST
-from gzplan import freshness
+from gzplan.lib import freshness
+from gzplan.middleware import CachedReadsMiddleware
 from indicators.models import Indicator, ReportedValue
 from indicators.tests.conftest import HAIZHU, Api, make_account
 
@@ -145,7 +146,7 @@ def test_a_page_with_a_csrf_token_is_never_shared(client, rf):
     def form_page(request):
         return HttpResponse(f"<input name=csrfmiddlewaretoken value={get_token(request)}>")
 
-    middleware = freshness.CachedReadsMiddleware(form_page)
+    middleware = CachedReadsMiddleware(form_page)
     answers = [middleware(rf.get("/en/some-form/", HTTP_COOKIE="csrftoken=" + "a" * 32)) for _ in range(2)]
     assert [cached(a) for a in answers] == [None, None]
     assert answers[0].content != answers[1].content  # each visitor's own masked token

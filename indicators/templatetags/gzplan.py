@@ -10,8 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from indicators.formatting import plain_number
-from indicators.progress import fmt
+from gzplan.lib.numbers import fmt, plain_number
 
 register = template.Library()
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.models import Group, User
 
+from accounts.models import ApiToken
 from districts.models import Area, AreaAccess
 from districts.roles import CITY_ANALYST, DISTRICT_ANALYST, VIEWER
-from gzplan.models import ApiToken
 
 HAIZHU, TIANHE, CITY = "440105", "440106", "440100"
 

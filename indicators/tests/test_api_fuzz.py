@@ -11,8 +11,7 @@ from schemathesis.core.failures import AcceptedNegativeData
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from districts.roles import CITY_ANALYST
-
-from .conftest import CITY, make_account
+from indicators.tests.conftest import CITY, make_account
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 

@@ -14,10 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from districts.models import Area
-from indicators.evaluation import evaluate_values
 from indicators.models import Indicator, Plan, PlanNote, ReportedValue, Target
-
-from .conftest import CITY, HAIZHU
+from indicators.progress.evaluation import evaluate_values
+from indicators.tests.conftest import CITY, HAIZHU
 
 pytestmark = pytest.mark.django_db
 

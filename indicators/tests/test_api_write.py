@@ -8,10 +8,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from gzplan.models import ApiToken
+from accounts.models import ApiToken
 from indicators.models import Indicator, ReportedValue
-
-from .conftest import HAIZHU, TIANHE
+from indicators.tests.conftest import HAIZHU, TIANHE
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,7 @@ from django.db import IntegrityError, transaction
 
 from districts.models import Area
 from indicators.models import Plan, ReportedValue
-
-from . import factories as f
+from indicators.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from django.test import Client
 from districts.models import Area, YearReview
 from districts.roles import ADMINISTRATOR, REVIEWER
 from indicators.models import Indicator, RejectedEdit, ReportedValue
-
-from .conftest import CITY, HAIZHU, TIANHE, make_account
+from indicators.tests.conftest import CITY, HAIZHU, TIANHE, make_account
 
 pytestmark = pytest.mark.django_db
 

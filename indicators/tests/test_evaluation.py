@@ -6,11 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.evaluation import evaluate_targets, evaluate_values, observations_by_series, spec_for
 from indicators.models import Indicator, Plan, ReportedValue, Target
-from indicators.progress import evaluate
-
-from . import factories as f
+from indicators.progress.engine import evaluate
+from indicators.progress.evaluation import evaluate_targets, evaluate_values, observations_by_series, spec_for
+from indicators.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 

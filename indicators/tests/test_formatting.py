@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.formatting import plain_number
+from gzplan.lib.numbers import plain_number
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,7 @@ from django.test import Client
 from districts.models import Area
 from gzplan.tests.browser import dump_database
 from indicators.models import ImportBatch, Indicator, ReportedValue
-
-from .conftest import HAIZHU
+from indicators.tests.conftest import HAIZHU
 
 pytestmark = pytest.mark.django_db
 
@@ -257,7 +256,7 @@ def test_the_import_benchmark_runs_and_writes_nothing():
 def test_the_cycle_collector_pauses_during_an_import_and_resumes_after():
     import gc
 
-    from indicators.import_jobs import without_cycle_collection
+    from indicators.services.imports import without_cycle_collection
 
     seen = []
 

@@ -227,7 +227,7 @@ def test_the_page_benchmark_runs(capsys):
 
 
 def test_the_indicator_page_lists_the_areas_in_pages(client, monkeypatch):
-    from indicators import views
+    from indicators.web import pages as views
 
     monkeypatch.setattr(views, "AREAS_PER_PAGE", 5)
     first = client.get("/en/indicators/gdp/?year=2020")

@@ -9,8 +9,7 @@ import pytest
 from districts.access import can_edit_area
 from districts.models import Area
 from indicators.models import Indicator, ReportedValue
-
-from .conftest import HAIZHU, TIANHE
+from indicators.tests.conftest import HAIZHU, TIANHE
 
 pytestmark = pytest.mark.django_db
 

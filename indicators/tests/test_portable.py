@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from districts.models import Area
-from indicators import portable
 from indicators.models import Indicator, Plan, PlanNote, ReportedValue, SourceDocument, Target
+from indicators.spreadsheets import everything as portable
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from decimal import Decimal
 import pytest
 
 from indicators import services
-from indicators.evaluation import spec_for
 from indicators.models import ReportedValue, Target
-from indicators.progress import Observation, evaluate
+from indicators.progress.engine import Observation, evaluate
+from indicators.progress.evaluation import spec_for
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from indicators.progress import STATUSES, Observation, TargetSpec, evaluate
+from indicators.progress.engine import STATUSES, Observation, TargetSpec, evaluate
 
 MID_RANK = {"off_track": 0, "at_risk": 1, "on_track": 2}
 FINAL_RANK = {"not_achieved": 0, "achieved": 1}

@@ -9,8 +9,7 @@ from django.contrib.auth import get_user_model
 
 from indicators import services
 from indicators.models import ReportedValue
-
-from . import factories as f
+from indicators.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators import portable
+from indicators.spreadsheets import everything as portable
 
 
 class Command(BaseCommand):

@@ -1,0 +1,171 @@
+"""What every list endpoint of the API shares: paging, CSV and SDMX-CSV output, safe text input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import datetime
+from typing import Annotated, Literal
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StringConstraints
+
+from gzplan.lib.cells import safe_cell
+
+MAX_LIMIT = 5000
+DEFAULT_LIMIT = 100
+MAX_OFFSET = 10**9
+
+CSV_TYPE = "text/csv; charset=utf-8"
+SDMX_TYPE = "application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8"
+
+AreaCode = Annotated[str, StringConstraints(pattern=r"^[1-8][0-9]{5}$")]
+Code = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]{1,64}$")]
+Year = Annotated[int, Field(ge=1949, le=2100)]
+
+
+def limit_param():
+    from ninja import Query
+
+    return Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Items per page (at most {MAX_LIMIT})")
+
+
+def offset_param():
+    from ninja import Query
+
+    return Query(0, ge=0, le=MAX_OFFSET, description="Items to skip")
+
+
+ListFormat = Literal["json", "csv"]
+DataFormat = Literal["json", "csv", "sdmx"]
+
+
+class Problem(BaseModel):
+    """An error: `detail` says what is wrong, or lists the fields of a malformed request."""
+
+    detail: str | list[dict] = Field(examples=["No area with code 440199."])
+
+
+# The errors each kind of endpoint may answer with, for the OpenAPI schema.
+READ_ERRORS = {401: Problem, 422: Problem, 429: Problem}
+ONE_ERRORS = {**READ_ERRORS, 404: Problem}
+
+
+def _iso_date_time(value):
+    if isinstance(value, str) and not re.match(r"^\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("a date and time in ISO 8601, such as 2026-01-01T00:00:00+08:00")
+    return value
+
+
+# A moment in ISO 8601 only (pydantic would also take a number as seconds since 1970).
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_date_time)]
+
+
+def _storable(text: str) -> str:
+    if "\x00" in text:
+        raise ValueError("text must not contain NUL characters")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("text must be valid Unicode (no lone surrogates)") from None
+    return text
+
+
+def Text(max_length: int):  # noqa: N802 - a type factory, used like a type
+    """A string that a database can store: bounded, no NUL, no lone surrogates."""
+    return Annotated[str, StringConstraints(max_length=max_length), AfterValidator(_storable)]
+
+
+def output_format(request: HttpRequest, requested: str | None, allowed: tuple[str, ...]) -> str:
+    """The format asked for: the `format` parameter, else the Accept header, else JSON."""
+    if requested:
+        return requested
+    accept = request.headers.get("Accept", "")
+    if "sdmx" in allowed and "application/vnd.sdmx.data+csv" in accept:
+        return "sdmx"
+    if "csv" in allowed and "text/csv" in accept:
+        return "csv"
+    return "json"
+
+
+def page_links(request: HttpRequest, count: int, limit: int, offset: int) -> tuple[str | None, str | None]:
+    def link(new_offset: int) -> str:
+        params = request.GET.copy()
+        params["offset"] = str(new_offset)
+        params["limit"] = str(limit)
+        return request.build_absolute_uri(request.path) + "?" + urlencode(sorted(params.lists()), doseq=True)
+
+    following = link(offset + limit) if offset + limit < count else None
+    previous = link(max(0, offset - limit)) if offset > 0 else None
+    return following, previous
+
+
+def page(request: HttpRequest, items: list, count: int, limit: int, offset: int) -> dict:
+    following, previous = page_links(request, count, limit, offset)
+    return {"count": count, "limit": limit, "offset": offset, "next": following, "previous": previous, "items": items}
+
+
+def csv_response(
+    request: HttpRequest,
+    rows: list[dict],
+    columns: list[str],
+    filename: str,
+    *,
+    count: int,
+    limit: int,
+    offset: int,
+    content_type: str = CSV_TYPE,
+    bom: bool = True,
+) -> HttpResponse:
+    """Rows as CSV: a header row, UTF-8 (with a BOM for spreadsheet software), text that could run
+    as a formula written with a leading apostrophe; paging in X-Total-Count and Link headers."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row.get(c) is None else safe_cell(row.get(c)) for c in columns])
+    body = buffer.getvalue().encode("utf-8-sig" if bom else "utf-8")
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["X-Total-Count"] = str(count)
+    following, previous = page_links(request, count, limit, offset)
+    links = [f'<{url}>; rel="{rel}"' for url, rel in ((following, "next"), (previous, "prev")) if url]
+    if links:
+        response["Link"] = ", ".join(links)
+    return response
+
+
+def alternative_content(formats: tuple[str, ...]) -> dict:
+    """openapi_extra: the 200 response's other media types, so clients and fuzzers know them."""
+    content = {}
+    if "csv" in formats:
+        content["text/csv"] = {
+            "schema": {"type": "string"},
+            "example": "code,name_zh,name_en\r\n440104,越秀区,Yuexiu\r\n",
+        }
+    if "sdmx" in formats:
+        content["application/vnd.sdmx.data+csv"] = {
+            "schema": {"type": "string"},
+            "example": "STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,OBS_STATUS,"
+            "UNIT_MEASURE\r\n"
+            "dataflow,GZPLAN:DF_REPORTED_VALUES(1.0),I,440100,gdp,2023,30355.73,A,100 million yuan\r\n",
+        }
+    return {"responses": {200: {"content": content}}}
+
+
+def decimal_text(value) -> str | None:
+    """A stored decimal as plain text without trailing zeros (30355.730000 → 30355.73)."""
+    if value is None:
+        return None
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def not_found(message: str):
+    from ninja.errors import HttpError
+
+    return HttpError(404, message)

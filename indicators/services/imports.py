@@ -1,0 +1,227 @@
+"""Spreadsheet imports as jobs: check (preview), then apply; large files run in the background.
+
+A file of more than GZPLAN_IMPORT_BACKGROUND_ROWS rows is checked and imported in a
+thread, so the request returns at once; the page polls the job's progress, which is
+kept in the "progress" cache (shared by the server's processes).
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import logging
+import threading
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from districts.models import Area
+from indicators import services
+from indicators.models import ImportBatch, ImportState, Indicator
+from indicators.spreadsheets.reading import ImportProblem, prepare_rows, read_table
+
+log = logging.getLogger(__name__)
+
+_collector = {"holders": 0, "was_enabled": True}
+_collector_lock = threading.Lock()
+
+
+def without_cycle_collection(job):
+    """Run the job with Python's cycle collector paused (reference counting still frees memory).
+
+    A large import allocates hundreds of thousands of objects that live until it ends; the
+    collector walked them over and over, 15 % of a 50,000-row import. Shared by concurrent
+    jobs: the collector resumes when the last one ends, if it ran before the first began.
+    """
+
+    @functools.wraps(job)
+    def paused(*args, **kwargs):
+        with _collector_lock:
+            if _collector["holders"] == 0:
+                _collector["was_enabled"] = gc.isenabled()
+                gc.disable()
+            _collector["holders"] += 1
+        try:
+            return job(*args, **kwargs)
+        finally:
+            with _collector_lock:
+                _collector["holders"] -= 1
+                if _collector["holders"] == 0 and _collector["was_enabled"]:
+                    gc.enable()
+
+    return paused
+
+
+# A previewed row as stored until it is confirmed (a list, in this order, to keep 50,000 rows small).
+ROW_FIELDS = ["area", "indicator", "year", "quarter", "span_from", "reference_year", "value", "status", "source",
+              "note", "version", "line"]  # fmt: skip
+PREVIEW_ROWS = 1000
+
+
+def progress_key(batch_id: int) -> str:
+    return f"gzplan-import-{batch_id}"
+
+
+def report(batch_id: int | None, phase: str, done: int = 0, total: int = 0) -> None:
+    if batch_id is None:
+        return  # checked in the request: nobody polls
+    caches["progress"].set(progress_key(batch_id), {"phase": phase, "done": done, "total": total}, 24 * 3600)
+
+
+def progress_of(batch_id: int) -> dict:
+    return caches["progress"].get(progress_key(batch_id)) or {"phase": "", "done": 0, "total": 0}
+
+
+def in_background(size: int) -> bool:
+    return size > settings.GZPLAN_IMPORT_BACKGROUND_ROWS and settings.GZPLAN_IMPORT_IN_BACKGROUND
+
+
+def run(job, batch: ImportBatch, *args, size: int = 0) -> None:
+    """Run the job now, or in a thread when the file is large (and background jobs are on)."""
+    if in_background(size):
+        if batch.pk is None:
+            batch.save()
+        thread = threading.Thread(target=_in_thread, args=(job, batch.pk, *args), daemon=True)
+        thread.start()
+    else:
+        job(batch, *args)
+
+
+def _in_thread(job, batch_id: int, *args) -> None:
+    close_old_connections()
+    try:
+        job(ImportBatch.objects.get(pk=batch_id), *args)
+    except Exception:
+        log.exception("import %s failed", batch_id)
+        ImportBatch.objects.filter(pk=batch_id).update(
+            state=ImportState.FAILED, message="The import stopped on an unexpected error; nothing was written."
+        )
+    finally:
+        connection.close()
+
+
+@without_cycle_collection
+def check(batch: ImportBatch, data: bytes, user) -> None:
+    """Read the file and work out what it would add, change and reject, writing no figure."""
+    report(batch.pk, "reading")
+    try:
+        table = read_table(batch.filename, data)
+    except ImportProblem as problem:
+        _rejected(batch, [problem])
+        return
+    batch.encoding = table.encoding
+    batch.total = len(table.rows)
+    report(batch.pk, "checking", 0, batch.total)
+    rows, problems = prepare_rows(table)
+    results, refused = services.plan_values(
+        rows,  # the spreadsheet line each row came from rides along, unread
+        user=user,
+        require_versions=False,
+        row_label=lambda index: str(rows[index]["line"]),
+        build_new=False,  # the preview names new figures from their rows; objects are built when applied
+    )
+    headings = table.headings
+    for p in refused:
+        column = headings.get(p.field, p.field)
+        problems.append(ImportProblem(p.message, rows[p.index]["line"], column))
+    if problems:
+        _rejected(batch, problems)
+        return
+    added, changed, to_write = [], [], []
+    counts = {"created": 0, "updated": 0}
+    area_names = dict(Area.objects.filter(code__in={r["area"] for r in rows}).values_list("code", "name_zh"))
+    indicator_names = dict(
+        Indicator.objects.filter(code__in={r["indicator"] for r in rows}).values_list("code", "name_zh")
+    )
+    for result in results:
+        row = rows[result.index]
+        value = result.value
+        if result.outcome == "created":
+            to_write.append({**_storable(row), "version": 0})
+        elif result.outcome == "updated":
+            to_write.append({**_storable(row), "version": value.version})
+        else:
+            continue
+        counts[result.outcome] += 1
+        if counts[result.outcome] > PREVIEW_ROWS:  # the preview lists the first rows of each kind
+            continue
+        entry = {
+            "line": row["line"],
+            "area": row["area"],
+            "area_name": area_names[row["area"]],
+            "indicator": row["indicator"],
+            "indicator_name": indicator_names[row["indicator"]],
+            "year": row["year"],
+            "quarter": row.get("quarter") or 0,
+            "value": str(row["value"]),
+        }
+        if result.outcome == "created":
+            added.append(entry)
+        else:
+            old = {name: str(v) if isinstance(v, Decimal) else v for name, v in result.old.items()}
+            changed.append({**entry, "old": old, "new": {n: _text(getattr(value, n)) for n in result.old}})
+    batch.rows = [[row.get(name) for name in ROW_FIELDS] for row in to_write]
+    batch.summary = {
+        # What the preview page lists (the first rows of each), and how many there are.
+        "added": added,
+        "changed": changed,
+        "added_count": counts["created"],
+        "changed_count": counts["updated"],
+        "unchanged": sum(r.outcome == "unchanged" for r in results),
+        "skipped": table.skipped,
+    }
+    batch.state = ImportState.READY
+    batch.save()
+    report(batch.pk, "ready", batch.total, batch.total)
+
+
+@without_cycle_collection
+def apply(batch: ImportBatch, user) -> None:
+    """Write the previewed rows in one transaction, provided nobody changed them since the preview."""
+    rows = [dict(zip(ROW_FIELDS, row, strict=True)) for row in batch.rows]
+    for row in rows:
+        row["value"] = Decimal(row["value"])
+    report(batch.pk, "saving", 0, len(rows))
+    try:
+        services.upsert_values(
+            rows,
+            user=user,
+            reason=f"imported from {batch.filename}"[:500],
+            channel="import",
+            progress=lambda done, total: report(batch.pk, "saving", done, total),
+        )
+    except services.BatchRejected as exc:
+        batch.state = ImportState.FAILED
+        batch.problems = [
+            {"row": rows[p.index].get("line"), "column": p.field, "message": p.message} for p in exc.problems
+        ]
+        batch.message = "Nothing was imported: some figures changed since the preview. Upload the file again."
+        batch.save()
+        report(batch.pk, "failed")
+        return
+    batch.state = ImportState.APPLIED
+    batch.applied_at = timezone.now()
+    batch.rows = []  # written: the figures and their history hold them now
+    batch.save(update_fields=["state", "applied_at", "packed_rows"])
+    report(batch.pk, "done", len(rows), len(rows))
+
+
+def _rejected(batch: ImportBatch, problems: list[ImportProblem]) -> None:
+    batch.state = ImportState.REJECTED
+    batch.problems = [{"row": p.row, "column": p.column, "message": p.message} for p in problems[:1000]]
+    batch.message = f"Nothing can be imported: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the file."
+    batch.rows = []
+    if batch.pk:  # a background job's record; a file checked in the request leaves no trace
+        batch.save()
+    report(batch.pk, "rejected")
+
+
+def _storable(row: dict) -> dict:
+    return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.items()}
+
+
+def _text(value):
+    return str(value) if isinstance(value, Decimal) else value

@@ -1,0 +1,26 @@
+"""Writes of targets: revisions keep the first published value and the reason."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from indicators.models import Target
+
+
+def revise_target(target: Target, *, value: Decimal, reason: str, user=None) -> Target:
+    """Change a target's value, keeping the first published value and the reason."""
+    if not reason.strip():
+        raise ValueError("A target revision needs a reason.")
+    with transaction.atomic():
+        target = Target.objects.select_for_update().get(pk=target.pk)
+        if target.original_value is None:
+            target.original_value = target.target_value
+        target.target_value = value
+        target.revision_reason = reason
+        target._change_reason = reason
+        target._history_user = user
+        target.full_clean()
+        target.save()
+    return target

@@ -1,0 +1,103 @@
+"""What the dashboards show, assembled in a fixed number of queries per page.
+
+Each function here returns plain objects for a template: targets with their
+verdicts and the figures behind them. The views only pick the objects named in
+the URL and call these.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.http import Http404
+
+from districts.models import Area
+from indicators.models import Plan, PlanKind, Target
+from indicators.progress.engine import STATUSES, Evaluation, Observation
+from indicators.progress.evaluation import evaluate_values, observations_by_series
+
+# The order statuses are listed in, worst news last so it stands out in a scorecard.
+STATUS_ORDER = ["achieved", "on_track", "at_risk", "off_track", "not_achieved", "target_pending", "no_data"]
+assert sorted(STATUS_ORDER) == sorted(STATUSES)
+
+
+@dataclass(slots=True)
+class TargetRow:
+    target: Target
+    evaluation: Evaluation
+    series: list[Observation]
+    city_series: list[Observation] = field(default_factory=list)
+
+    @property
+    def latest(self) -> Observation | None:
+        """The latest figure reported for one year (not a period total or average)."""
+        singles = [o for o in self.series if o.is_single_year]
+        return singles[-1] if singles else None
+
+
+def _sorted(observations) -> list[Observation]:
+    return sorted(observations, key=lambda o: (o.year, o.span_from or o.year))
+
+
+def plan_rows(plan: Plan, city: Area | None = None) -> list[TargetRow]:
+    """Every target of the plan in table order, with its verdict and its area's figures.
+
+    Four queries: targets (with indicators), their footnotes, the figures, the engine's fields.
+    With `city`, the city's figures for the same indicators come along in the same query.
+    """
+    targets = Target.objects.filter(plan=plan).for_plan_table()
+    area_ids = [plan.area_id] + ([city.pk] if city and city.pk != plan.area_id else [])
+    series = observations_by_series(targets, area_ids=area_ids)
+    verdicts = evaluate_values(targets, series)
+    rows = []
+    for target in targets:
+        rows.append(
+            TargetRow(
+                target,
+                verdicts[target.pk],
+                _sorted(series.get((plan.area_id, target.indicator_id), [])),
+                _sorted(series.get((city.pk, target.indicator_id), [])) if city and city.pk != plan.area_id else [],
+            )
+        )
+    return rows
+
+
+def status_counts(rows: list[TargetRow]) -> list[tuple[str, int]]:
+    counts = Counter(row.evaluation.status for row in rows)
+    return [(status, counts[status]) for status in STATUS_ORDER if counts[status]]
+
+
+def binding_first(rows: list[TargetRow]) -> list[TargetRow]:
+    return sorted(rows, key=lambda row: row.target.attribute != "binding")
+
+
+def default_plan(plans: list[Plan]) -> Plan | None:
+    """The plan a page opens on: the latest five-year plan, else the latest plan of any kind."""
+    if not plans:
+        return None
+    five_year = [p for p in plans if p.kind == PlanKind.FIVE_YEAR]
+    return max(five_year or plans, key=lambda p: (p.period_end, p.period_start))
+
+
+def table_rows(rows: list[TargetRow]) -> list[list[TargetRow]]:
+    """Group the parts of each printed row (A/B) together, in table order; text targets last."""
+    grouped: dict[str, list[TargetRow]] = {}
+    loose = []
+    for row in rows:
+        if row.target.row:
+            grouped.setdefault(row.target.row, []).append(row)
+        else:
+            loose.append([row])
+    return list(grouped.values()) + loose
+
+
+def plan_named(plans: list[Plan], code: str | None, default_among: list[Plan] | None = None) -> Plan | None:
+    """The plan a `?plan=` code names among `plans` (Http404 if none); without a code, the default
+    plan among `default_among` (all of `plans` unless given)."""
+    if not code:
+        return default_plan(plans if default_among is None else default_among)
+    plan = next((p for p in plans if p.code == code), None)
+    if plan is None:
+        raise Http404("No such plan here")
+    return plan

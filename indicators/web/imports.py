@@ -1,0 +1,163 @@
+"""Pages for spreadsheet imports: upload, preview, confirm, progress; and the template to fill in."""
+
+from __future__ import annotations
+
+import pandas as pd
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from districts.access import can_edit_area, may_write_values
+from districts.models import Area
+from gzplan.lib.cells import safe_cell
+from gzplan.lib.numbers import plain_number
+from indicators.models import ImportBatch, ImportState
+from indicators.services import imports as import_jobs
+from indicators.spreadsheets import writing as exports
+from indicators.spreadsheets.reading import MAX_BYTES
+from indicators.web.grid import grid_rows, plans_covering
+
+TEMPLATE_COLUMNS = [
+    "area",
+    "area_name",
+    "indicator",
+    "indicator_name",
+    "unit",
+    "year",
+    "last_year_value",
+    "target",
+    "expected",
+    "value",
+    "status",
+    "source",
+    "note",
+    "version",
+]
+
+
+@login_required
+def entry_template(request, code: str, year: int, fmt: str):
+    """The spreadsheet to fill in for an area's year: its indicators, units, last year's figures."""
+    area = get_object_or_404(Area, code=code)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Unknown format")
+    if not can_edit_area(request.user, area):
+        raise PermissionDenied(_("You may not enter figures for %(area)s.") % {"area": area.name})
+    if not plans_covering(area, year):
+        raise Http404("No plan covers the year")
+    records = []
+    for row in grid_rows(area, year):
+        records.append(
+            {
+                "area": area.code,
+                "area_name": area.name_zh,
+                "indicator": row.indicator.code,
+                "indicator_name": row.indicator.name_zh,
+                "unit": row.indicator.unit_zh,
+                "year": year,
+                "last_year_value": plain_number(row.last_year.value) if row.last_year else "",
+                "target": row.target.target_notation if row.target else "",
+                "expected": round(row.expected, 2) if row.expected is not None else "",
+                "value": plain_number(row.current.value) if row.current else "",
+                "status": row.current.status if row.current else "preliminary",
+                "source": row.current.source if row.current else "",
+                "note": row.current.note if row.current else "",
+                "version": row.version,
+            }
+        )
+    frame = pd.DataFrame.from_records(records, columns=TEMPLATE_COLUMNS).map(safe_cell)
+    title = f"{area.name_zh} {year}年 统计值填报 / {area.name_en} {year} figures"
+    return exports._response(frame, f"gzplan-{area.code}-{year}", fmt, str(year), title=title)
+
+
+@login_required
+def import_upload(request):
+    """Upload a CSV or Excel file: it is checked and previewed before anything is saved."""
+    if not may_write_values(request.user):
+        raise PermissionDenied(_("Your account may read but not enter figures."))
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose a file to upload."))
+            return redirect("import")
+        if upload.size > MAX_BYTES:
+            messages.error(request, _("The file is larger than 50 MB: split it."))
+            return redirect("import")
+        data = upload.read()
+        # Saved when it can be imported (or runs in the background); a refused file writes nothing.
+        batch = ImportBatch(created_by=request.user, filename=upload.name[:255])
+        import_jobs.run(import_jobs.check, batch, data, request.user, size=data.count(b"\n"))
+        if batch.pk is None:
+            return render(request, "indicators/import_batch.html", _batch_context(batch), status=422)
+        return redirect("import-batch", pk=batch.pk)
+    recent = ImportBatch.objects.filter(created_by=request.user)[:10]
+    return render(request, "indicators/import_upload.html", {"recent": recent})
+
+
+def _own_batch(request, pk: int) -> ImportBatch:
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    if batch.created_by_id != request.user.pk and not request.user.is_superuser:
+        raise PermissionDenied(_("This import belongs to someone else."))
+    return batch
+
+
+@login_required
+def import_batch(request, pk: int):
+    """The preview (added, changed old → new, rejected with reasons), the progress, or the outcome."""
+    batch = _own_batch(request, pk)
+    return render(request, "indicators/import_batch.html", _batch_context(batch))
+
+
+def _batch_context(batch: ImportBatch) -> dict:
+    summary = batch.summary or {}
+    return {
+        "batch": batch,
+        "added": summary.get("added", [])[:500],
+        "changed": summary.get("changed", [])[:500],
+        "added_count": summary.get("added_count", 0),
+        "changed_count": summary.get("changed_count", 0),
+        "unchanged": summary.get("unchanged", 0),
+        "skipped": summary.get("skipped", 0),
+        "working": batch.state in (ImportState.CHECKING, ImportState.APPLYING),
+        "progress": import_jobs.progress_of(batch.pk),
+    }
+
+
+@login_required
+def import_progress(request, pk: int):
+    batch = _own_batch(request, pk)
+    return JsonResponse({"state": batch.state, **import_jobs.progress_of(batch.pk)})
+
+
+@require_POST
+@login_required
+def import_confirm(request, pk: int):
+    batch = _own_batch(request, pk)
+    updated = ImportBatch.objects.filter(pk=batch.pk, state=ImportState.READY).update(state=ImportState.APPLYING)
+    if not updated:
+        messages.error(request, _("This import cannot be confirmed now (%(state)s).") % {"state": batch.state})
+        return redirect("import-batch", pk=batch.pk)
+    batch.refresh_from_db()
+    import_jobs.run(import_jobs.apply, batch, request.user, size=len(batch.rows))
+    return redirect("import-batch", pk=batch.pk)
+
+
+def export_everything(request, fmt: str):
+    """Every area, plan, indicator, target and value, in a file that imports back (manage.py import_everything)."""
+    from indicators.spreadsheets import everything as portable
+
+    writers = {
+        "zip": (portable.to_csv_zip, "application/zip"),
+        "xlsx": (portable.to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "json": (portable.to_json, "application/json"),
+    }
+    if fmt not in writers:
+        raise Http404("Unknown format")
+    write, content_type = writers[fmt]
+    response = HttpResponse(write(portable.export_everything()), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="gzplan-everything.{fmt}"'
+    return response

@@ -1,0 +1,237 @@
+"""Dashboards: the city scorecard, the plan table, the indicator across districts, and their downloads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.db.models import Count, F, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from districts.models import Area
+from indicators.models import Indicator, Plan, ReportedValue, Target
+from indicators.progress.evaluation import evaluate_values
+from indicators.spreadsheets import writing as exports
+from indicators.web import dashboards
+
+
+def _plans_near(plan: Plan | None, areas: list[Area] | None = None) -> list[tuple[Area, list[Plan]]]:
+    """The plans the plan switch offers, grouped by area: those of the plan's area, its parent, its
+    neighbours and its districts (Area.neighbourhood, or `areas`), not every plan of a country."""
+    if plan is None:
+        return []
+    groups: dict[int, tuple[Area, list[Plan]]] = {area.pk: (area, []) for area in areas or plan.area.neighbourhood()}
+    for near in Plan.objects.filter(area_id__in=list(groups)).order_by("-period_end", "kind"):
+        groups[near.area_id][1].append(near)
+    return [group for group in groups.values() if group[1]]
+
+
+def scorecard(request):
+    """Home: one plan at a glance, by default the city's latest five-year plan."""
+    code = request.GET.get("plan")
+    if code:
+        plan = Plan.objects.select_related("area").filter(code=code).first()
+        if plan is None:
+            raise Http404("No such plan here")
+    else:
+        plans = Plan.objects.select_related("area")
+        plan = dashboards.default_plan(list(plans.filter(area__level=Area.Level.CITY)) or list(plans))
+    rows = dashboards.binding_first(dashboards.plan_rows(plan)) if plan else []
+    areas = plan.area.neighbourhood() if plan else []
+    return render(
+        request,
+        "indicators/scorecard.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "counts": dashboards.status_counts(rows),
+            "plans_by_area": _plans_near(plan, areas),
+            "areas": areas,  # the district switch
+        },
+    )
+
+
+def plan_detail(request, code: str):
+    """The plan's indicator table as published, with the latest figure and verdict beside each row."""
+    plan = get_object_or_404(Plan.objects.select_related("area", "source_document"), code=code)
+    rows = dashboards.plan_rows(plan)
+    return render(
+        request,
+        "indicators/plan.html",
+        {
+            "plan": plan,
+            "table": dashboards.table_rows(rows),
+            "has_baseline": any(r.target.baseline_notation for r in rows),
+            "counts": dashboards.status_counts(rows),
+            "notes": plan.notes.all(),
+            "plans_by_area": _plans_near(plan),
+        },
+    )
+
+
+def plan_xlsx(request, code: str):
+    plan = get_object_or_404(Plan.objects.select_related("area"), code=code)
+    return exports.plan_table_xlsx(plan, dashboards.plan_rows(plan))
+
+
+def indicator_index(request):
+    indicators = Indicator.objects.order_by("category", "code")
+    return render(request, "indicators/indicator_index.html", {"indicators": indicators})
+
+
+# The page's list of every figure stops here (a province has thousands); the downloads have them all.
+ALL_VALUES_SHOWN = 100
+
+
+class Figure(NamedTuple):
+    """One yearly figure, as the indicator page's table and chart need it (no model object)."""
+
+    area_id: int
+    year: int
+    span_from: int
+    value: Decimal
+
+
+# Areas per page of the indicator page: a province's 142 on one page, a country's 2,900 in pages.
+AREAS_PER_PAGE = 200
+
+
+@dataclass
+class _AreaPage:
+    """A page of the areas, in one query (no count of all areas): the links say "previous" and "next"."""
+
+    number: int
+    areas: list[Area]
+    has_next: bool
+
+    @classmethod
+    def of(cls, number_text: str | None) -> _AreaPage:
+        try:
+            number = int(number_text or 1)
+        except ValueError:
+            raise Http404("No such page") from None
+        start = (number - 1) * AREAS_PER_PAGE
+        if number < 1:
+            raise Http404("No such page")
+        areas = list(Area.objects.order_by("level", "code")[start : start + AREAS_PER_PAGE + 1])
+        if not areas and number > 1:
+            raise Http404("No such page")
+        return cls(number, areas[:AREAS_PER_PAGE], len(areas) > AREAS_PER_PAGE)
+
+    has_previous = property(lambda self: self.number > 1)
+    has_other_pages = property(lambda self: self.has_next or self.has_previous)
+    previous_page_number = property(lambda self: self.number - 1)
+    next_page_number = property(lambda self: self.number + 1)
+    start_index = property(lambda self: (self.number - 1) * AREAS_PER_PAGE + 1)
+    end_index = property(lambda self: (self.number - 1) * AREAS_PER_PAGE + len(self.areas))
+
+
+def _indicator_page_data(indicator: Indicator, areas: list[Area]):
+    """The indicator's yearly figures in the given areas, and each one's verdict on its latest plan's target."""
+    ids = [area.pk for area in areas]
+    figures = [
+        Figure(*row)
+        for row in ReportedValue.objects.filter(indicator=indicator, quarter=0, area_id__in=ids)
+        .order_by("year", "span_from")
+        .values_list("area_id", "year", "span_from", "value")
+    ]
+    targets = Target.objects.filter(indicator=indicator, plan__area_id__in=ids).select_related("plan")
+    target_list = list(targets)
+    verdicts = evaluate_values(targets) if target_list else {}
+    latest_target: dict[int, Target] = {}
+    for target in target_list:
+        current = latest_target.get(target.plan.area_id)
+        if current is None or (target.target_year, target.plan.period_start) > (
+            current.target_year,
+            current.plan.period_start,
+        ):
+            latest_target[target.plan.area_id] = target
+    return figures, latest_target, verdicts
+
+
+def indicator_detail(request, code: str):
+    indicator = get_object_or_404(Indicator, code=code)
+    figures_of_indicator = ReportedValue.objects.filter(indicator=indicator, quarter=0)
+    by_year = (
+        figures_of_indicator.order_by()
+        .values("year")
+        .annotate(figures=Count("id"), single_years=Count("id", filter=Q(span_from=F("year"))))
+    )
+    years = sorted(row["year"] for row in by_year if row["single_years"])
+    values_count = sum(row["figures"] for row in by_year)
+    try:
+        year = int(request.GET["year"]) if request.GET.get("year") else (years[-1] if years else None)
+    except ValueError:
+        raise Http404("Not a year") from None
+    if year is not None and years and year not in years:
+        raise Http404("No figures for that year")
+    page = _AreaPage.of(request.GET.get("page"))
+    areas = page.areas
+    figures, latest_target, verdicts = _indicator_page_data(indicator, areas)
+    by_area: dict[int, list[Figure]] = {area.pk: [] for area in areas}
+    for figure in figures:
+        by_area[figure.area_id].append(figure)
+    table, series = [], []
+    for area in areas:
+        area_figures = by_area[area.pk]
+        singles = [f for f in area_figures if f.span_from == f.year]
+        target = latest_target.get(area.pk)
+        table.append(
+            {
+                "area": area,
+                "at_year": next((f for f in singles if f.year == year), None),
+                "latest": singles[-1] if singles else None,
+                "target": target,
+                "evaluation": verdicts.get(target.pk) if target else None,
+                "count": len(area_figures),
+            }
+        )
+        if singles:
+            series.append({"code": area.code, "name": area.name, "points": [[f.year, float(f.value)] for f in singles]})
+    chart = {
+        "year": year,
+        "unit": indicator.unit_zh,
+        "direction": indicator.direction,
+        "areas": [
+            {"code": a.code, "name": a.name, "level": a.level, "value": _float(row["at_year"])}
+            for a, row in zip(areas, table, strict=True)
+        ],
+        "series": series,
+    }
+    # The listing of every figure: the first ones only, as model objects (period labels, statuses).
+    listed = list(
+        figures_of_indicator.select_related("area").order_by("area__code", "year", "span_from")[:ALL_VALUES_SHOWN]
+    )
+    return render(
+        request,
+        "indicators/indicator.html",
+        {
+            "indicator": indicator,
+            "table": table,
+            "years": years,
+            "year": year,
+            "chart": chart,
+            "page": page,
+            "values": listed,
+            "values_count": values_count,
+            "district_figures": any(row["at_year"] for row in table if row["area"].level == Area.Level.DISTRICT),
+        },
+    )
+
+
+def _float(value: Figure | None) -> float | None:
+    return float(value.value) if value is not None else None
+
+
+def indicator_data(request, code: str, fmt: str):
+    indicator = get_object_or_404(Indicator, code=code)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Unknown format")
+    values = (
+        ReportedValue.objects.filter(indicator=indicator)
+        .select_related("area", "indicator")
+        .order_by("area__code", "year", "quarter", "span_from")
+    )
+    return exports.values_download(values, f"gzplan-{indicator.code}", fmt)
