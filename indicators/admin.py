@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -11,7 +11,7 @@ from districts.access import ALL, can_edit_area, editable_area_ids, frozen_messa
 from districts.models import Area
 from gzplan.lib.numbers import plain_number
 from indicators import services
-from indicators.models import Indicator, Plan, PlanNote, RejectedEdit, ReportedValue, SourceDocument, Target
+from indicators.models import Indicator, Plan, PlanNote, ReportedValue, SourceDocument, Target
 
 admin.site.site_header = _("gzplan 广州规划指标监测")
 admin.site.site_title = _("gzplan")
@@ -73,6 +73,16 @@ class PlanAdmin(admin.ModelAdmin):
     search_fields = ["code", "name_zh", "name_en", "area__name_zh", "area__name_en"]
     list_select_related = ["area", "source_document"]
     inlines = [TargetInline, PlanNoteInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Target:
+            return super().save_formset(request, form, formset, change)
+        # The plan's targets are written through the services, like every other target edit.
+        targets = formset.save(commit=False)
+        services.delete_targets(formset.deleted_objects, user=request.user, reason="deleted in the admin console")
+        for target in targets:
+            services.save_target(target, user=request.user, reason="edited in the admin console (plan page)")
+        formset.save_m2m()
 
 
 @admin.register(Target)
@@ -147,6 +157,16 @@ class TargetAdmin(SimpleHistoryAdmin):
         ),
     ]
 
+    def save_model(self, request, obj, form, change):
+        fields = ", ".join(form.changed_data) or "no field"
+        services.save_target(obj, user=request.user, reason=f"edited in the admin console: {fields}")
+
+    def delete_model(self, request, obj):
+        services.delete_targets([obj], user=request.user, reason="deleted in the admin console")
+
+    def delete_queryset(self, request, queryset):
+        services.delete_targets(queryset, user=request.user, reason="deleted in the admin console")
+
     @admin.display(description=_("kind"))
     def kind_label(self, obj: Target) -> str:
         return obj.kind
@@ -194,19 +214,8 @@ class ReportedValueForm(forms.ModelForm):
                 pairs.add((stored.area_id, stored.year))
                 seen = data.get("seen_version")
                 if seen is not None and seen != stored.version:
-                    RejectedEdit.objects.create(
-                        area_id=stored.area_id,
-                        indicator_id=stored.indicator_id,
-                        year=stored.year,
-                        quarter=stored.quarter,
-                        span_from=stored.span_from,
-                        value=data.get("value") if data.get("value") is not None else stored.value,
-                        based_on_version=seen,
-                        stored_version=stored.version,
-                        stored_value=stored.value,
-                        user=self.user if getattr(self.user, "is_authenticated", False) else None,
-                        channel="admin",
-                        reason="changed by someone else after the page was opened",
+                    services.record_refused_edit(
+                        stored, value=data.get("value"), seen_version=seen, user=self.user, channel="admin"
                     )
                     raise forms.ValidationError(
                         _(
@@ -301,3 +310,13 @@ class ReportedValueAdmin(SimpleHistoryAdmin):
         if not can_edit_area(request.user, obj.area_id):
             raise PermissionDenied
         services.save_value_from_form(obj, changed_fields=form.changed_data, user=request.user)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, ReportedValue.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        # Through the services: another area's figures and a reviewed year's are refused, nothing is deleted.
+        try:
+            services.delete_values(queryset, user=request.user, reason="deleted in the admin console")
+        except ValidationError as exc:
+            raise PermissionDenied(" ".join(exc.messages)) from None

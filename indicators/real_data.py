@@ -19,12 +19,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 
 from districts.models import Area
+from indicators.domain import FIRST_YEAR, LAST_YEAR
 from indicators.models import (
-    FIRST_YEAR,
-    LAST_YEAR,
     TARGET_COMPARATORS,
     Assessment,
     AssignedBy,
@@ -42,6 +41,7 @@ from indicators.models import (
     Target,
     ValueStatus,
 )
+from indicators.services.loading import load_object, set_footnotes
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 HISTORY_REASON = "loaded from fixtures/ (real data)"
@@ -306,36 +306,6 @@ def read_file(directory: Path, name: str) -> list[Row]:
     return rows
 
 
-def _upsert(model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]) -> tuple[Any, str]:
-    """Create or update one row by its natural key; save only when something differs.
-
-    Returns the object and what happened: "created", "updated", "unchanged", or "kept"
-    when a figure or target has been changed by someone since the loader wrote it
-    (its history says so): an analyst's revision is never overwritten by a reload.
-    """
-    obj = model._default_manager.filter(**lookup).first()
-    if obj is None:
-        obj = model(**lookup, **values)
-        outcome = "created"
-    elif all(_same(getattr(obj, key), value) for key, value in values.items()):
-        return obj, "unchanged"
-    elif hasattr(obj, "history") and _edited_since_loaded(obj):
-        return obj, "kept"
-    else:
-        for key, value in values.items():
-            setattr(obj, key, value)
-        outcome = "updated"
-    obj.full_clean()  # the model's own rules, with their messages, before the database's
-    obj._change_reason = HISTORY_REASON  # recorded by django-simple-history where kept
-    obj.save()
-    return obj, outcome
-
-
-def _edited_since_loaded(obj: models.Model) -> bool:
-    latest = obj.history.order_by("-history_date", "-history_id").first()
-    return latest is not None and latest.history_change_reason != HISTORY_REASON
-
-
 def _messages(error: ValidationError) -> str:
     if hasattr(error, "error_dict"):
         return "; ".join(
@@ -343,12 +313,6 @@ def _messages(error: ValidationError) -> str:
             for field, messages in error.message_dict.items()
         )
     return " ".join(error.messages)
-
-
-def _same(current: Any, new: Any) -> bool:
-    if isinstance(current, models.Model) or isinstance(new, models.Model):
-        return getattr(current, "pk", None) == getattr(new, "pk", None)
-    return current == new  # Decimals compare by value: 6.36 == 6.360000 as stored
 
 
 class Loader:
@@ -378,7 +342,7 @@ class Loader:
         self._seen[key] = row.number
         try:
             with transaction.atomic():
-                obj, outcome = _upsert(model, lookup, values)
+                obj, outcome = load_object(model, lookup, values, reason=HISTORY_REASON, keep_edited=True)
         except ValidationError as exc:
             raise row.error(_messages(exc)) from None
         except IntegrityError as exc:
@@ -492,15 +456,13 @@ class Loader:
             target = self.save(
                 row, Target, {"plan": plan, "indicator": indicator, "target_year": row["target_year"]}, values
             )
-            wanted = set()
+            wanted = []
             for number in row["footnotes"]:
                 note = notes.get((row["plan"], number))
                 if note is None:
                     raise row.error(f"plan {row['plan']} has no note {number}", "footnotes")
-                wanted.add(note.pk)
-            if set(target.footnotes.values_list("pk", flat=True)) != wanted:
-                target.footnotes.set(wanted)
-                self.changed += 1
+                wanted.append(note)
+            self.changed += set_footnotes(target, wanted)
 
     def _load_values(self, areas, indicators, sources) -> None:
         for row in self.rows["values.csv"]:

@@ -2,25 +2,27 @@
 imports and loaders write through these functions (one module per noun), never by saving the
 models themselves."""
 
-from indicators.services.targets import revise_target
+from indicators.services.targets import delete_targets, revise_target, save_target
 from indicators.services.values import (
     BatchRejected,
     RowProblem,
     RowResult,
-    StaleVersion,
+    delete_values,
     plan_values,
-    record_value,
+    record_refused_edit,
     save_value_from_form,
     upsert_values,
 )
 
 __all__ = [
+    "delete_values",
+    "record_refused_edit",
+    "save_target",
+    "delete_targets",
     "BatchRejected",
     "RowProblem",
     "RowResult",
-    "StaleVersion",
     "plan_values",
-    "record_value",
     "revise_target",
     "save_value_from_form",
     "upsert_values",

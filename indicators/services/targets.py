@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
@@ -24,3 +25,26 @@ def revise_target(target: Target, *, value: Decimal, reason: str, user=None) -> 
         target.full_clean()
         target.save()
     return target
+
+
+def save_target(target: Target, *, user=None, reason: str) -> Target:
+    """Create or change a target edited in a form (the admin console): the model's rules first, then
+    the save, with who and why in its history."""
+    with transaction.atomic():
+        target.full_clean()
+        target._change_reason = reason  # type: ignore[attr-defined]  # read by django-simple-history
+        target._history_user = user  # type: ignore[attr-defined]
+        target.save()
+    return target
+
+
+def delete_targets(targets: Iterable[Target], *, user=None, reason: str) -> int:
+    """Delete targets, each leaving a last version in its history with who and why."""
+    count = 0
+    with transaction.atomic():
+        for target in targets:
+            target._change_reason = reason  # type: ignore[attr-defined]
+            target._history_user = user  # type: ignore[attr-defined]
+            target.delete()
+            count += 1
+    return count

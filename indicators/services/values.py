@@ -7,11 +7,11 @@ history with who made it and why.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models.base import ModelState
 from django.utils import timezone
@@ -22,63 +22,6 @@ from districts.models import Area
 from gzplan.lib.numbers import plain_number
 from indicators.models import Indicator, RejectedEdit, ReportedValue, ValueStatus
 from indicators.services.copy import CHUNK, copy_available, copy_create
-
-
-class StaleVersion(Exception):
-    """The value was changed by someone else since the caller read it."""
-
-    def __init__(self, current: ReportedValue):
-        self.current = current
-        super().__init__(f"{current} was changed meanwhile (now version {current.version}); reload before saving")
-
-
-def record_value(
-    *,
-    area,
-    indicator,
-    year: int,
-    value: Decimal,
-    quarter: int = 0,
-    span_from: int | None = None,
-    reference_year: int | None = None,
-    status: str | None = None,
-    user=None,
-    reason: str = "",
-    expected_version: int | None = None,
-    **details: Any,
-) -> ReportedValue:
-    """Enter or revise one figure (for code that is trusted to write any area): upsert_values for one row.
-
-    A revision keeps the earlier figure in the history. Changing the number of a
-    final figure marks it revised unless a status is given. With
-    `expected_version`, a figure saved by someone else in between raises
-    StaleVersion and nothing is written; an invalid figure raises ValidationError.
-    """
-    row = {
-        "area": area.code,
-        "indicator": indicator.code,
-        "year": year,
-        "quarter": quarter,
-        "span_from": span_from,
-        "reference_year": reference_year,
-        "value": value,
-        "status": status,
-        "version": expected_version,
-        **details,
-    }
-    try:
-        (result,) = upsert_values(
-            [row], user=user, reason=reason, may_write=lambda area: True, require_versions=False, channel="service"
-        )
-    except BatchRejected as exc:
-        (problem,) = exc.problems
-        if problem.code == "conflict":
-            key = {"area": area, "indicator": indicator, "year": year, "quarter": quarter}
-            raise StaleVersion(
-                problem.current or ReportedValue(**key, span_from=span_from or year, value=value, version=0)
-            ) from None
-        raise ValidationError({problem.field: [problem.message]}) from None
-    return result.value
 
 
 def save_value_from_form(obj: ReportedValue, *, changed_fields: list[str], user) -> ReportedValue:
@@ -96,6 +39,44 @@ def save_value_from_form(obj: ReportedValue, *, changed_fields: list[str], user)
         obj._change_reason = "edited in the admin console: " + ", ".join(changed_fields)
         obj.save()
     return obj
+
+
+def delete_values(values: Iterable[ReportedValue], *, user, reason: str) -> int:
+    """Delete figures (the admin console): only of areas the user may write and of years not reviewed.
+
+    Raises PermissionDenied for another area's figure and ValidationError for a frozen year,
+    deleting nothing then; each deleted figure leaves a last version in its history.
+    """
+    values = list(values)
+    for value in values:
+        if not can_edit_area(user, value.area_id):
+            raise PermissionDenied(f"You may not delete the figures of area {value.area_id}.")
+    for review in frozen_reviews({(v.area_id, v.year) for v in values}).values():
+        raise ValidationError(frozen_message(review))
+    with transaction.atomic():
+        for value in values:
+            value._change_reason = reason  # type: ignore[attr-defined]  # read by django-simple-history
+            value._history_user = user  # type: ignore[attr-defined]
+            value.delete()
+    return len(values)
+
+
+def record_refused_edit(stored: ReportedValue, *, value: Decimal | None, seen_version: int, user, channel: str) -> None:
+    """Keep an edit refused because the figure changed after the editor opened it (a form)."""
+    RejectedEdit.objects.create(
+        area_id=stored.area_id,
+        indicator_id=stored.indicator_id,
+        year=stored.year,
+        quarter=stored.quarter,
+        span_from=stored.span_from,
+        value=value if value is not None else stored.value,
+        based_on_version=seen_version,
+        stored_version=stored.version,
+        stored_value=stored.value,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        channel=channel,
+        reason="changed by someone else after the page was opened",
+    )
 
 
 # --- many figures at once (the API, the entry grid, spreadsheet imports) --------------------

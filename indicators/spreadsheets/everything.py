@@ -16,11 +16,14 @@ import zipfile
 from decimal import Decimal
 
 import pandas as pd
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from districts.models import Area
 from gzplan.lib.cells import FORMULA_STARTS
+from gzplan.lib.numbers import plain_number
 from indicators.models import Indicator, Plan, PlanNote, ReportedValue, SourceDocument, Target
+from indicators.services.loading import load_object, set_footnotes
 
 FORMAT_VERSION = 1
 # Table name, model, natural key fields; in the order they can be loaded.
@@ -78,10 +81,7 @@ def rows_of(model) -> list[dict]:
 
 
 def _plain(value):
-    if isinstance(value, Decimal):
-        text = format(value, "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    return value
+    return plain_number(value) if isinstance(value, Decimal) else value
 
 
 def export_everything() -> dict[str, list[dict]]:
@@ -184,6 +184,9 @@ def _unescape(model, row: dict) -> dict:
     return out
 
 
+IMPORT_REASON = "imported from an export"
+
+
 def import_everything(tables: dict[str, list[dict]]) -> dict[str, int]:
     """Create or update every object of the export, in one transaction; returns counts per table."""
     counts = {}
@@ -194,6 +197,8 @@ def import_everything(tables: dict[str, list[dict]]) -> dict[str, int]:
             for number, row in enumerate(tables.get(name, []), start=2):
                 try:
                     _save(model, key_fields, row, related)
+                except ValidationError as exc:
+                    raise PortableError(f"{name}, row {number}: {'; '.join(exc.messages)}") from None
                 except (ValueError, TypeError, KeyError, models.ObjectDoesNotExist) as exc:
                     raise PortableError(f"{name}, row {number}: {exc}") from None
                 counts[name] += 1
@@ -239,11 +244,7 @@ def _save(model, key_fields: list[str], row: dict, related: _Related) -> None:
         if name in row:
             values[name] = _convert(field, row[name], related)
     lookup = {k: values.pop(k) for k in key_fields}
-    obj = model._default_manager.filter(**lookup).first() or model(**lookup)
-    for name, value in values.items():
-        setattr(obj, name, value)
-    obj._change_reason = "imported from an export"
-    obj.save()
+    obj, _ = load_object(model, lookup, values, reason=IMPORT_REASON)
     if model is Target:
         numbers = [int(n) for n in (row.get("footnotes") or "").split()]
-        obj.footnotes.set(PlanNote.objects.filter(plan=obj.plan, number__in=numbers))
+        set_footnotes(obj, PlanNote.objects.filter(plan=obj.plan, number__in=numbers))

@@ -63,21 +63,21 @@ def test_evaluating_a_plan_takes_a_fixed_number_of_queries_whatever_its_size(dja
 
 def test_the_whole_database_also_takes_two_queries(django_assert_num_queries):
     with django_assert_num_queries(3):
-        results = Target.objects.all().evaluated()
+        results = evaluate_targets(Target.objects.all())
     assert len(results) == Target.objects.count()
 
 
 def test_linked_and_growth_targets_get_their_other_series():
     results = {
         (r.target.plan.code, r.target.row, r.target.part): r.evaluation
-        for r in Target.objects.filter(plan__code="guangzhou-13th-fyp").evaluated()
+        for r in evaluate_targets(Target.objects.filter(plan__code="guangzhou-13th-fyp"))
     }
     income = results[("guangzhou-13th-fyp", "27", 1)]
     assert (income.value, income.target) == (pytest.approx(7.9), pytest.approx(6))
 
 
 def test_bulk_and_single_evaluation_agree_on_the_real_data():
-    for result in Target.objects.all().evaluated():
+    for result in evaluate_targets(Target.objects.all()):
         target = result.target
         series = observations_by_series(Target.objects.filter(pk=target.pk))
         area = target.plan.area_id

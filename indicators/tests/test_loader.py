@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 
 from indicators.models import Indicator, ReportedValue
 from indicators.real_data import FIXTURES_DIR, FixtureError, load_real_data
+from indicators.tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -183,10 +184,9 @@ def test_a_corrected_figure_is_updated_and_the_old_one_kept_in_history(fixtures_
 
 
 def test_a_reload_never_overwrites_a_figure_an_analyst_has_revised(fixtures_copy, capsys):
-    from indicators import services
 
     row = ReportedValue.objects.get(area__code="440100", indicator__code="gdp", year=2023)
-    services.record_value(
+    factories.record_value(
         area=row.area,
         indicator=row.indicator,
         year=2023,

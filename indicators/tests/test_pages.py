@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from districts.models import Area
-from indicators import services
 from indicators.models import Indicator, Plan, ReportedValue, Target
+from indicators.tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +105,7 @@ def test_unknown_things_give_a_proper_404_page(client, url):
 
 def test_text_entered_by_users_is_escaped_everywhere(client):
     area, indicator = Area.objects.get(code="440100"), Indicator.objects.get(code="gdp")
-    services.record_value(
+    factories.record_value(
         area=area,
         indicator=indicator,
         year=2024,
@@ -124,7 +124,7 @@ def test_text_entered_by_users_is_escaped_everywhere(client):
 
 def test_csv_download_opens_cleanly_and_defuses_formulas(client):
     area, indicator = Area.objects.get(code="440100"), Indicator.objects.get(code="gdp")
-    services.record_value(
+    factories.record_value(
         area=area, indicator=indicator, year=2024, value=Decimal("1"), note='=HYPERLINK("x")', source="+cmd"
     )
     response = client.get("/indicators/gdp/data.csv")

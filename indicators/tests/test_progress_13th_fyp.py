@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from indicators.models import Target
+from indicators.progress.evaluation import evaluate_targets
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +95,7 @@ CASES += [pytest.param("yuexiu-13th-fyp", *case[:3], id=f"yuexiu-{case[0]}.{case
 @pytest.fixture(scope="module")
 def verdicts(django_db_blocker):
     with django_db_blocker.unblock():
-        evaluated = Target.objects.filter(plan__code__in=["guangzhou-13th-fyp", "yuexiu-13th-fyp"]).evaluated()
+        evaluated = evaluate_targets(Target.objects.filter(plan__code__in=["guangzhou-13th-fyp", "yuexiu-13th-fyp"]))
     return {(e.target.plan.code, e.target.row, e.target.part): e for e in evaluated}
 
 

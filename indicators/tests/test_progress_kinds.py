@@ -12,10 +12,10 @@ from decimal import Decimal
 
 import pytest
 
-from indicators import services
 from indicators.models import ReportedValue, Target
 from indicators.progress.engine import Observation, evaluate
-from indicators.progress.evaluation import spec_for
+from indicators.progress.evaluation import evaluate_targets, spec_for
+from indicators.tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -236,10 +236,10 @@ class TestReferenceYear:
 def test_the_latest_revision_counts_and_the_history_stays():
     target = Target.objects.get(plan__code=CITY, row="2")
     area, indicator = target.plan.area, target.indicator
-    services.record_value(area=area, indicator=indicator, year=2023, value=Decimal("23.8"))
-    before = Target.objects.filter(pk=target.pk).evaluated()[0].evaluation
-    services.record_value(area=area, indicator=indicator, year=2023, value=Decimal("24.6"), reason="final data")
-    after = Target.objects.filter(pk=target.pk).evaluated()[0].evaluation
+    factories.record_value(area=area, indicator=indicator, year=2023, value=Decimal("23.8"))
+    before = evaluate_targets(Target.objects.filter(pk=target.pk))[0].evaluation
+    factories.record_value(area=area, indicator=indicator, year=2023, value=Decimal("24.6"), reason="final data")
+    after = evaluate_targets(Target.objects.filter(pk=target.pk))[0].evaluation
     assert (before.status, after.status) == ("at_risk", "on_track")
     row = ReportedValue.objects.get(area=area, indicator=indicator, year=2023)
     assert [h.value for h in row.history.order_by("history_date")] == [Decimal("23.8"), Decimal("24.6")]

@@ -22,7 +22,7 @@ def analyst():
 def record(**fields):
     defaults = {"area": f.area(), "indicator": f.indicator(), "year": 2023, "value": Decimal("41.2")}
     defaults.update(fields)
-    return services.record_value(**defaults)
+    return f.record_value(**defaults)
 
 
 def test_a_new_value_is_preliminary_version_1_and_entered_by_the_user(analyst):
@@ -56,7 +56,7 @@ def test_saving_the_same_figure_again_writes_nothing():
 def test_a_stale_version_is_refused_and_the_current_value_stands():
     first = record()
     record(value=Decimal("42"), expected_version=first.version)
-    with pytest.raises(services.StaleVersion) as excinfo:
+    with pytest.raises(f.StaleVersion) as excinfo:
         record(value=Decimal("43"), expected_version=first.version)
     assert excinfo.value.current.value == Decimal("42")
     assert ReportedValue.objects.get(pk=first.pk).value == Decimal("42")

@@ -1,0 +1,296 @@
+"""Targets: one indicator's goal in one plan, a row (or part of a row) of the plan table."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from indicators.domain import DECIMAL_PLACES, MAX_DIGITS, share_in_range
+from indicators.models.common import TARGET_COMPARATORS, Comparator, in_choices, year_between
+from indicators.models.plans import Indicator, Plan, PlanNote, SourceDocument
+
+
+class TargetQuerySet(models.QuerySet):
+    def for_plan_table(self) -> TargetQuerySet:
+        """A plan's targets in the order its table prints them, ready to display."""
+        return (
+            self.select_related("plan", "indicator", "linked_indicator")
+            .prefetch_related("footnotes")
+            .order_by("plan_id", "position", "part")
+        )
+
+
+class Attribute(models.TextChoices):
+    BINDING = "binding", _("binding")
+    ANTICIPATORY = "anticipatory", _("anticipatory")
+
+
+class AssignedBy(models.TextChoices):
+    PROVINCE = "province", _("the province")
+    CITY = "city", _("the city")
+
+
+class Assessment(models.TextChoices):
+    MET = "met", _("met")
+    NOT_MET = "not_met", _("not met")
+
+
+class Target(models.Model):
+    """One indicator's target in one plan: a row (or part of a row) of the plan table."""
+
+    Attribute = Attribute
+
+    AssignedBy = AssignedBy
+    Assessment = Assessment
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="targets")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="targets"
+    )
+    position = models.PositiveSmallIntegerField(_("position in the table"), default=0)
+    row = models.CharField(
+        _("row number 序号"), max_length=8, blank=True, help_text=_("Empty for a target stated in the plan's text.")
+    )
+    part = models.PositiveSmallIntegerField(
+        _("part"), default=1, help_text=_("1, 2, … for the indicators sharing one table row (A/B).")
+    )
+    category_zh = models.CharField(_("table category 类别"), max_length=64, blank=True)
+    label_zh = models.CharField(_("indicator as worded in the table"), max_length=200, blank=True)
+    unit_label = models.CharField(_("unit as printed"), max_length=32, blank=True)
+
+    baseline_value = models.DecimalField(
+        _("baseline value"), null=True, blank=True, max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES
+    )
+    baseline_qualifier = models.CharField(
+        _("baseline qualifier"), max_length=16, choices=Comparator.choices, blank=True
+    )
+    baseline_year = models.PositiveSmallIntegerField(_("baseline reference year"), null=True, blank=True)
+    baseline_span_from = models.PositiveSmallIntegerField(
+        _("baseline covers from"), null=True, blank=True, help_text=_("For a five-year total or average.")
+    )
+    baseline_notation = models.CharField(_("baseline as printed"), max_length=64, blank=True)
+
+    target_year = models.PositiveSmallIntegerField(_("target year"))
+    target_value = models.DecimalField(
+        _("target value"), null=True, blank=True, max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES
+    )
+    comparator = models.CharField(
+        _("comparator"),
+        max_length=16,
+        choices=[(c.value, c.label) for c in TARGET_COMPARATORS],
+        blank=True,
+        help_text=_("Empty for a plain figure: its sense comes from the indicator's direction."),
+    )
+    target_notation = models.CharField(_("target as printed"), max_length=64, blank=True)
+    is_cumulative = models.BooleanField(
+        _("cumulative over the period [ ]"), default=False, help_text=_("A total over the plan's years.")
+    )
+    is_annual_average = models.BooleanField(_("average annual 年均"), default=False)
+    linked_indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("in step with"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="linked_targets",
+        help_text=_("与经济增长同步: the indicator this target moves with."),
+    )
+    assigned_by = models.CharField(
+        _("assigned by the higher level"),
+        max_length=16,
+        choices=AssignedBy.choices,
+        blank=True,
+        help_text=_("完成省/市下达目标: the figure is set later by the province or city."),
+    )
+    attribute = models.CharField(
+        _("attribute 属性"),
+        max_length=16,
+        choices=Attribute.choices,
+        blank=True,
+        help_text=_("Empty when the source does not say (a target stated in a plan's text or a speech)."),
+    )
+    tolerance = models.DecimalField(
+        _("band"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For 'about' and 'in step with' targets: how far off still counts as met, in the indicator's "
+            "unit. Empty: 5 per cent of the target."
+        ),
+        max_digits=MAX_DIGITS,
+        decimal_places=DECIMAL_PLACES,
+    )
+    assessment = models.CharField(
+        _("judged by the reviewing body"),
+        max_length=16,
+        choices=Assessment.choices,
+        blank=True,
+        help_text=_("For a target assigned by the higher level and judged met or not met without a figure."),
+    )
+    assessment_source = models.CharField(_("source of the judgement"), max_length=300, blank=True)
+    original_value = models.DecimalField(
+        _("value before revision"), null=True, blank=True, max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES
+    )
+    revision_reason = models.TextField(_("reason for revision"), blank=True)
+    footnotes = models.ManyToManyField(PlanNote, verbose_name=_("footnotes"), blank=True, related_name="targets")
+    note = models.TextField(_("note"), blank=True)
+    source_document = models.ForeignKey(
+        SourceDocument, verbose_name=_("source document"), on_delete=models.PROTECT, related_name="+"
+    )
+    source_ref = models.CharField(_("where in the source"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "position", "part"]
+        verbose_name = _("target 目标")
+        verbose_name_plural = _("targets 目标")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "indicator", "target_year"], name="target_unique_per_plan"),
+            models.UniqueConstraint(
+                fields=["plan", "row", "part"], condition=~Q(row=""), name="target_unique_row_part"
+            ),
+            models.CheckConstraint(condition=Q(part__gte=1), name="target_part_positive"),
+            models.CheckConstraint(
+                condition=year_between("target_year")
+                & (Q(baseline_year__isnull=True) | year_between("baseline_year"))
+                & (Q(baseline_span_from__isnull=True) | year_between("baseline_span_from")),
+                name="target_years_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_year__isnull=True) | Q(baseline_year__lte=F("target_year")),
+                name="target_baseline_before_target",
+                violation_error_message=_("The baseline year must not be after the target year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_span_from__isnull=True)
+                | Q(baseline_year__isnull=False, baseline_span_from__lte=F("baseline_year")),
+                name="target_baseline_span_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(comparator__in=[c.value for c in TARGET_COMPARATORS] + [""]),
+                name="target_comparator_known",
+                violation_error_message=_("Unknown comparator."),
+            ),
+            models.CheckConstraint(
+                condition=in_choices("baseline_qualifier", Comparator, blank=True),
+                name="target_baseline_qualifier_known",
+            ),
+            models.CheckConstraint(
+                condition=in_choices("attribute", Attribute, blank=True), name="target_attribute_known"
+            ),
+            models.CheckConstraint(
+                condition=in_choices("assigned_by", AssignedBy, blank=True), name="target_assigned_by_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(comparator="") | Q(target_value__isnull=False),
+                name="target_comparator_needs_value",
+                violation_error_message=_("A target with a comparator (about, at least…) needs a value."),
+            ),
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=False) | Q(linked_indicator__isnull=False) | ~Q(assigned_by=""),
+                name="target_has_value_link_or_assignment",
+                violation_error_message=_(
+                    "A target needs a value unless it is linked to another indicator or assigned by the higher level."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(linked_indicator__isnull=True) | Q(target_value__isnull=True),
+                name="target_linked_has_no_value",
+            ),
+            models.CheckConstraint(
+                condition=~Q(is_cumulative=True, is_annual_average=True),
+                name="target_not_both_cumulative_and_average",
+                violation_error_message=_("A target is either a period total or an annual average, not both."),
+            ),
+            models.CheckConstraint(
+                condition=in_choices("assessment", Assessment, blank=True), name="target_assessment_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(assessment="") | (~Q(assigned_by="") & ~Q(assessment_source="")),
+                name="target_assessment_of_assigned_with_source",
+                violation_error_message=_(
+                    "A judgement (met / not met) is for a target assigned by the higher level, and needs its source."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(tolerance__isnull=True) | Q(tolerance__gte=0),
+                name="target_tolerance_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(original_value__isnull=True) | ~Q(revision_reason=""),
+                name="target_revision_has_reason",
+                violation_error_message=_("A revised target needs the reason for its revision."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.code} {self.row or '-'}.{self.part} {self.indicator.code}"
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        if self.plan_id and self.target_year and not self.plan.covers(self.target_year):
+            errors.setdefault("target_year", []).append(
+                _("The target year %(year)s is outside the plan's period %(start)s–%(end)s.")
+                % {"year": self.target_year, "start": self.plan.period_start, "end": self.plan.period_end}
+            )
+        if self.indicator_id:
+            if self.is_cumulative and self.indicator.is_share:
+                errors.setdefault("is_cumulative", []).append(
+                    _(
+                        "A share cannot be summed over the years: a cumulative target needs a flow, "
+                        "growth or reduction indicator, not %(indicator)s."
+                    )
+                    % {"indicator": self.indicator.name}
+                )
+            if self.indicator.is_share:
+                for field in ("target_value", "baseline_value"):
+                    value = getattr(self, field)
+                    if value is not None and not share_in_range(value):
+                        errors.setdefault(field, []).append(_("A share lies between 0 and 100."))
+        if self.comparator == Comparator.ABOUT and self.target_value is None:
+            errors.setdefault("target_value", []).append(_("An 'about' target needs a value."))
+        if self.linked_indicator_id and self.target_value is not None:
+            errors.setdefault("target_value", []).append(
+                _("A target linked to another indicator has no value of its own.")
+            )
+        if self.target_value is None and not self.linked_indicator_id and not self.assigned_by:
+            errors.setdefault("target_value", []).append(
+                _("Give a value, or mark the target as linked or assigned by the higher level.")
+            )
+        if self.assessment and not self.assigned_by:
+            errors.setdefault("assessment", []).append(
+                _("Only a target assigned by the higher level is judged met / not met without a figure.")
+            )
+        if self.assessment and not self.assessment_source.strip():
+            errors.setdefault("assessment_source", []).append(_("Say who judged it, and where."))
+        if self.original_value is not None and not self.revision_reason.strip():
+            errors.setdefault("revision_reason", []).append(_("Say why the target was revised."))
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def kind(self) -> str:
+        """The kind of target, for display and for the progress engine."""
+        if self.assigned_by:
+            return "assigned"
+        if self.linked_indicator_id:
+            return "linked"
+        if self.is_cumulative:
+            return "cumulative"
+        if self.is_annual_average:
+            return "annual_average"
+        return "level"
+
+    @property
+    def effective_comparator(self) -> str:
+        """The comparator, with a plain figure read in the indicator's direction."""
+        if self.comparator:
+            return self.comparator
+        if self.indicator.direction == Indicator.Direction.LOWER:
+            return Comparator.AT_MOST
+        return Comparator.AT_LEAST
