@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from gzplan.lib import freshness
+
 
 class GzplanConfig(AppConfig):
     """The project package as an app: the data version the read cache is keyed by (gzplan.models), and
@@ -11,7 +13,4 @@ class GzplanConfig(AppConfig):
     verbose_name = _("gzplan")
 
     def ready(self) -> None:
-        # Imported when the apps are ready: the module reads settings and connects to signals.
-        from gzplan.lib import freshness
-
         freshness.connect_signals()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.translation import get_language
 
 
-def languages(request):
+def languages(request: HttpRequest) -> dict[str, object]:
     current = get_language()
     path = request.get_full_path()
     return {

@@ -9,7 +9,7 @@ from gzplan.lib.numbers import plain_number
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe_cell(value):
+def safe_cell(value: object) -> object:
     """A cell value that spreadsheet software shows as text, never evaluates."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value

@@ -23,10 +23,13 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 
 # Tables whose rows are written while nothing published changes (import progress, refused edits).
@@ -52,7 +55,7 @@ def writes_data(sql: str) -> bool:
     if head == "TRUNCATE":  # Django truncates many tables in one statement
         return any(prefix in sql for prefix in DATA_PREFIXES)
     match = _WRITE.match(sql)
-    return bool(match) and _published(match.group(1))
+    return match is not None and _published(match.group(1))
 
 
 def _bump(alias: str) -> None:
@@ -65,20 +68,26 @@ def _bump(alias: str) -> None:
         pass
 
 
+class _Bump:
+    """The on-commit callback that bumps the data version: recognisable among a connection's callbacks."""
+
+    def __init__(self, using: str) -> None:
+        self.using = using
+
+    def __call__(self) -> None:
+        _bump(self.using)
+
+
 def changed(using: str = "default") -> None:
     """Record that the published data changes when the current transaction commits (now, outside one)."""
     if not pending(using):
-
-        def bump() -> None:
-            _bump(using)
-
-        bump.gzplan_bump = True
-        transaction.on_commit(bump, using=using)
+        transaction.on_commit(_Bump(using), using=using)
 
 
 def pending(using: str = "default") -> bool:
     """Whether this connection holds uncommitted changes of the published data."""
-    return any(getattr(func, "gzplan_bump", False) for _, func, _ in connections[using].run_on_commit)
+    # Each entry is (savepoint ids, callback, robust); django-stubs declares only the first two.
+    return any(isinstance(entry[1], _Bump) for entry in connections[using].run_on_commit)
 
 
 def current(using: str = "default") -> int | None:
@@ -92,7 +101,7 @@ def current(using: str = "default") -> int | None:
     return row[0] if row else None
 
 
-_seen = {"version": None}
+_seen: dict[str, int | None] = {"version": None}
 
 
 def forget_older(version: int) -> None:
@@ -116,7 +125,10 @@ def versioned_key(kind: str, what: str) -> str | None:
     return f"gzplan-{kind}:{version}:{hashlib.sha256(what.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
 
-def remembered(what: str, compute):
+_T = TypeVar("_T")
+
+
+def remembered(what: str, compute: Callable[[], _T]) -> _T:
     """compute(), kept in the reads cache until the data changes (e.g. the count of a large list)."""
     key = versioned_key("value", what)
     if key is None:
@@ -129,14 +141,14 @@ def remembered(what: str, compute):
     return found
 
 
-def _watch_writes(execute, sql, params, many, context):
+def _watch_writes(execute: Callable[..., Any], sql: object, params: Any, many: bool, context: dict[str, Any]) -> Any:
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and writes_data(sql):
         changed(context["connection"].alias)
     return result
 
 
-def install(sender, connection, **kwargs) -> None:
+def install(sender: object, connection: BaseDatabaseWrapper, **kwargs: object) -> None:
     """connection_created: watch every new connection's writes."""
     if _watch_writes not in connection.execute_wrappers:
         connection.execute_wrappers.append(_watch_writes)

@@ -12,7 +12,7 @@ MAX_DIGITS, DECIMAL_PLACES = 20, 6
 _TOO_LARGE = Decimal(10) ** (MAX_DIGITS - DECIMAL_PLACES)
 
 
-def parse_number(text) -> Decimal:
+def parse_number(text: object) -> Decimal:
     """A figure from a cell or a form field, or ValueError saying what is wrong with it.
 
     Accepts １２３４.５ (full width), 1,234.5 and 1，234.5 (thousands separators), spaces,
