@@ -9,21 +9,38 @@ everywhere. Reading is public and not decided here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.http import HttpRequest
+
 from districts.models import Area, AreaAccess, YearReview
 
 WRITE_PERMISSIONS = ("indicators.add_reportedvalue", "indicators.change_reportedvalue")
 REVIEW_PERMISSION = "districts.review_year"
 ALL = None  # editable_area_ids() result for "every area"
+# Where area_scope() keeps its answer on the user object, for the rest of the request.
+_SCOPE_CACHE = "_gzplan_area_scope"
+
+# Whoever a request or a service acts for: a signed-in user, the anonymous one, or nobody.
+AnyUser = User | AnonymousUser | None
 
 
-def may_write_values(user) -> bool:
+class AuthenticatedHttpRequest(HttpRequest):
+    """A request to a view behind login_required: its user is signed in (django-stubs' pattern for
+    typing such views; at run time it is the plain HttpRequest)."""
+
+    user: User
+
+
+def may_write_values(user: AnyUser) -> bool:
     """Has the user a role that writes figures at all (whatever the area)?"""
     if not (user and user.is_authenticated and user.is_active):
         return False
     return user.is_superuser or user.has_perms(WRITE_PERMISSIONS)
 
 
-def editable_area_ids(user) -> set[int] | None:
+def editable_area_ids(user: AnyUser) -> set[int] | None:
     """Ids of the areas whose figures the user may write, or ALL (None) for every area.
 
     Two queries, cached on the user object for the rest of the request.
@@ -31,23 +48,23 @@ def editable_area_ids(user) -> set[int] | None:
     return area_scope(user) if may_write_values(user) else set()
 
 
-def area_scope(user) -> set[int] | None:
+def area_scope(user: AnyUser) -> set[int] | None:
     """The areas a user works on (AreaAccess and the areas within them), ALL for a superuser."""
     if not (user and user.is_authenticated and user.is_active):
         return set()
-    cached = getattr(user, "_gzplan_area_scope", False)
-    if cached is not False:
+    if hasattr(user, _SCOPE_CACHE):
+        cached: set[int] | None = getattr(user, _SCOPE_CACHE)
         return cached
     if user.is_superuser:
         result: set[int] | None = ALL
     else:
         granted = set(AreaAccess.objects.filter(user=user).values_list("area_id", flat=True))
         result = _with_descendants(granted) if granted else set()
-    user._gzplan_area_scope = result
+    setattr(user, _SCOPE_CACHE, result)  # not a field of User: kept for this request only
     return result
 
 
-def may_review(user, area: Area | int) -> bool:
+def may_review(user: AnyUser, area: Area | int) -> bool:
     """May the user mark the area's years as reviewed, and reopen them?"""
     if not (user and user.is_authenticated and user.is_active and user.has_perm(REVIEW_PERMISSION)):
         return False
@@ -55,17 +72,17 @@ def may_review(user, area: Area | int) -> bool:
     return scope is ALL or (area if isinstance(area, int) else area.pk) in scope
 
 
-def frozen_reviews(pairs) -> dict[tuple[int, int], YearReview]:
+def frozen_reviews(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], YearReview]:
     """The reviews that freeze any of the (area id, year) pairs: one query."""
-    pairs = set(pairs)
-    if not pairs:
+    wanted = set(pairs)
+    if not wanted:
         return {}
     reviews = (
         YearReview.objects.frozen()
-        .filter(area_id__in={a for a, _ in pairs}, year__in={y for _, y in pairs})
+        .filter(area_id__in={a for a, _ in wanted}, year__in={y for _, y in wanted})
         .select_related("area", "reviewed_by")
     )
-    return {(r.area_id, r.year): r for r in reviews if (r.area_id, r.year) in pairs}
+    return {(r.area_id, r.year): r for r in reviews if (r.area_id, r.year) in wanted}
 
 
 def frozen_message(review: YearReview) -> str:
@@ -76,7 +93,7 @@ def frozen_message(review: YearReview) -> str:
     )
 
 
-def can_edit_area(user, area: Area | int) -> bool:
+def can_edit_area(user: AnyUser, area: Area | int) -> bool:
     area_id = area if isinstance(area, int) else area.pk
     allowed = editable_area_ids(user)
     return allowed is ALL or area_id in allowed
@@ -86,7 +103,8 @@ def _with_descendants(area_ids: set[int]) -> set[int]:
     children: dict[int | None, list[int]] = {}
     for pk, parent in Area.objects.values_list("pk", "parent_id"):
         children.setdefault(parent, []).append(pk)
-    result, todo = set(), list(area_ids)
+    result: set[int] = set()
+    todo = list(area_ids)
     while todo:
         pk = todo.pop()
         if pk not in result:

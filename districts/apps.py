@@ -1,13 +1,15 @@
-from django.apps import AppConfig
+from __future__ import annotations
+
+from django.apps import AppConfig, apps
+from django.contrib.auth.management import create_permissions
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def ensure_roles(sender, using, **kwargs):
+def ensure_roles(sender: AppConfig, using: str, **kwargs: object) -> None:
     """Create the role groups after every migrate (districts.roles)."""
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-
+    # Imported here, not above: districts.roles imports the auth models, which cannot be imported
+    # while the app registry loads this module.
     from districts import roles
 
     # The roles need the indicators app's permissions, which Django creates when that app's
@@ -22,5 +24,5 @@ class DistrictsConfig(AppConfig):
     name = "districts"
     verbose_name = _("Areas 地区")
 
-    def ready(self):
+    def ready(self) -> None:
         post_migrate.connect(ensure_roles, sender=self, dispatch_uid="districts.ensure_roles")

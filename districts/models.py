@@ -14,7 +14,7 @@ from gzplan.lib.bilingual import BilingualName
 SWITCH_NEIGHBOURS = 150
 
 
-class AreaQuerySet(models.QuerySet):
+class AreaQuerySet(models.QuerySet["Area"]):
     def districts(self) -> AreaQuerySet:
         return self.filter(level=Area.Level.DISTRICT)
 
@@ -128,8 +128,8 @@ class AreaAccess(models.Model):
         return f"{self.user} → {self.area.code} {self.area.name_zh}"
 
 
-class YearReviewQuerySet(models.QuerySet):
-    def frozen(self):
+class YearReviewQuerySet(models.QuerySet["YearReview"]):
+    def frozen(self) -> YearReviewQuerySet:
         return self.filter(reopened_at__isnull=True)
 
 
@@ -150,6 +150,8 @@ class YearReview(models.Model):
 
     history = HistoricalRecords()
     objects = YearReviewQuerySet.as_manager()
+    # Why the next save() happens: set before saving, recorded in its history row by django-simple-history.
+    _change_reason: str
 
     class Meta:
         ordering = ["area__code", "-year"]

@@ -7,6 +7,8 @@ see districts.access.
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Group, Permission
+
 VIEW_MODELS = [
     ("districts", "area"),
     ("indicators", "sourcedocument"),
@@ -44,8 +46,6 @@ ROLES: dict[str, list[tuple[str, str]]] = {
 
 def ensure_roles(using: str = "default") -> None:
     """Create the role groups and set their permissions to exactly those listed above."""
-    from django.contrib.auth.models import Group, Permission
-
     every = {
         (p.content_type.app_label, p.codename): p
         for p in Permission.objects.using(using).select_related("content_type")
