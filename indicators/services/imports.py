@@ -11,9 +11,12 @@ import functools
 import gc
 import logging
 import threading
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.db import close_old_connections, connection
 from django.utils import timezone
@@ -28,8 +31,11 @@ log = logging.getLogger(__name__)
 _collector = {"holders": 0, "was_enabled": True}
 _collector_lock = threading.Lock()
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
-def without_cycle_collection(job):
+
+def without_cycle_collection(job: Callable[_P, _R]) -> Callable[_P, _R]:
     """Run the job with Python's cycle collector paused (reference counting still frees memory).
 
     A large import allocates hundreds of thousands of objects that live until it ends; the
@@ -38,7 +44,7 @@ def without_cycle_collection(job):
     """
 
     @functools.wraps(job)
-    def paused(*args, **kwargs):
+    def paused(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         with _collector_lock:
             if _collector["holders"] == 0:
                 _collector["was_enabled"] = gc.isenabled()
@@ -71,7 +77,7 @@ def report(batch_id: int | None, phase: str, done: int = 0, total: int = 0) -> N
     caches["progress"].set(progress_key(batch_id), {"phase": phase, "done": done, "total": total}, 24 * 3600)
 
 
-def progress_of(batch_id: int) -> dict:
+def progress_of(batch_id: int) -> dict[str, Any]:
     return caches["progress"].get(progress_key(batch_id)) or {"phase": "", "done": 0, "total": 0}
 
 
@@ -79,7 +85,7 @@ def in_background(size: int) -> bool:
     return size > settings.GZPLAN_IMPORT_BACKGROUND_ROWS and settings.GZPLAN_IMPORT_IN_BACKGROUND
 
 
-def run(job, batch: ImportBatch, *args, size: int = 0) -> None:
+def run(job: Callable[..., None], batch: ImportBatch, *args: Any, size: int = 0) -> None:
     """Run the job now, or in a thread when the file is large (and background jobs are on)."""
     if in_background(size):
         if batch.pk is None:
@@ -90,7 +96,7 @@ def run(job, batch: ImportBatch, *args, size: int = 0) -> None:
         job(batch, *args)
 
 
-def _in_thread(job, batch_id: int, *args) -> None:
+def _in_thread(job: Callable[..., None], batch_id: int, *args: Any) -> None:
     close_old_connections()
     try:
         job(ImportBatch.objects.get(pk=batch_id), *args)
@@ -104,7 +110,7 @@ def _in_thread(job, batch_id: int, *args) -> None:
 
 
 @without_cycle_collection
-def check(batch: ImportBatch, data: bytes, user) -> None:
+def check(batch: ImportBatch, data: bytes, user: User) -> None:
     """Read the file and work out what it would add, change and reject, writing no figure."""
     report(batch.pk, "reading")
     try:
@@ -130,7 +136,9 @@ def check(batch: ImportBatch, data: bytes, user) -> None:
     if problems:
         _rejected(batch, problems)
         return
-    added, changed, to_write = [], [], []
+    added: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    to_write: list[dict[str, Any]] = []
     counts = {"created": 0, "updated": 0}
     area_names = dict(Area.objects.filter(code__in={r["area"] for r in rows}).values_list("code", "name_zh"))
     indicator_names = dict(
@@ -142,6 +150,8 @@ def check(batch: ImportBatch, data: bytes, user) -> None:
         if result.outcome == "created":
             to_write.append({**_storable(row), "version": 0})
         elif result.outcome == "updated":
+            if value is None:  # plan_values gives every row it would revise the figure it revises
+                raise RuntimeError(f"line {row['line']}: planned as a revision, but without the figure it revises")
             to_write.append({**_storable(row), "version": value.version})
         else:
             continue
@@ -179,7 +189,7 @@ def check(batch: ImportBatch, data: bytes, user) -> None:
 
 
 @without_cycle_collection
-def apply(batch: ImportBatch, user) -> None:
+def apply(batch: ImportBatch, user: User) -> None:
     """Write the previewed rows in one transaction, provided nobody changed them since the preview."""
     rows = [dict(zip(ROW_FIELDS, row, strict=True)) for row in batch.rows]
     for row in rows:
@@ -219,9 +229,9 @@ def _rejected(batch: ImportBatch, problems: list[ImportProblem]) -> None:
     report(batch.pk, "rejected")
 
 
-def _storable(row: dict) -> dict:
+def _storable(row: dict[str, Any]) -> dict[str, Any]:
     return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.items()}
 
 
-def _text(value):
+def _text(value: object) -> object:
     return str(value) if isinstance(value, Decimal) else value

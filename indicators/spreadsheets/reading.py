@@ -17,11 +17,16 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, TypeVar
 
-import pandas as pd
+import opencc
+import pandas as pd  # type: ignore[import-untyped]  # pandas ships no types; pandas-stubs is not installed
+from charset_normalizer import from_bytes
 
 from districts.models import Area
 from gzplan.lib.numbers import parse_number
+from indicators.domain import year_problem
 from indicators.models import Indicator, ValueStatus
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -87,7 +92,7 @@ def _heading_key(text: str) -> str:
 _HEADINGS = {_heading_key(name): column for column, names in COLUMNS.items() for name in names}
 
 
-def _match_heading(cell) -> str | None:
+def _match_heading(cell: object) -> str | None:
     if cell is None or str(cell).strip() == "":
         return None
     text = str(cell)
@@ -104,9 +109,8 @@ def _match_heading(cell) -> str | None:
 
 
 @functools.cache
-def _t2s():
-    import opencc
-
+def _t2s() -> opencc.OpenCC:
+    """Traditional to simplified Chinese, built once (reading its dictionaries takes a while)."""
     return opencc.OpenCC("t2s")
 
 
@@ -120,8 +124,6 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf_8"), "utf_8"
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
     best = from_bytes(data, cp_isolation=ENCODINGS[1:]).best()
     if best is None or b"\x00" in data:
         raise ImportProblem(
@@ -176,12 +178,12 @@ def _grid(name: str, data: bytes) -> tuple[list[list[str]], str]:
     return cells, encoding
 
 
-def _score_frame(frame) -> int:
+def _score_frame(frame: pd.DataFrame) -> int:
     head = frame.head(10)
     return max((sum(_match_heading(v) is not None for v in row) for row in head.itertuples(index=False)), default=0)
 
 
-def _excel_text(value) -> str:
+def _excel_text(value: object) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -194,9 +196,10 @@ def _excel_text(value) -> str:
 def read_table(name: str, data: bytes) -> Table:
     """The file's rows keyed by our column names, or ImportProblem."""
     cells, encoding = _grid(name, data)
-    header_at, headings = None, {}
+    header_at: int | None = None
+    headings: dict[str, int] = {}
     for index, row in enumerate(cells[:10]):
-        found = {}
+        found: dict[str, int] = {}
         for position, cell in enumerate(row):
             column = _match_heading(cell)
             if column and column not in found:
@@ -210,13 +213,15 @@ def read_table(name: str, data: bytes) -> Table:
             "in the first 10 rows"
         )
     header = cells[header_at]
-    rows, lines, skipped = [], [], 0
+    rows: list[dict[str, str]] = []
+    lines: list[int] = []
+    skipped = 0
     for offset, row in enumerate(cells[header_at + 1 :], start=header_at + 2):
         if not "".join(map(str, row)).strip():
             continue
         if len(rows) >= MAX_ROWS:
             raise ImportProblem(f"more than {MAX_ROWS:,} rows: split the file")
-        record = {}
+        record: dict[str, str] = {}
         for column, position in headings.items():
             cell = row[position] if position < len(row) else ""
             cell = "" if cell is None else str(cell)
@@ -234,10 +239,13 @@ def read_table(name: str, data: bytes) -> Table:
     return Table(rows, lines, {c: str(header[p]) for c, p in headings.items()}, encoding, skipped)
 
 
+_Named = TypeVar("_Named", Area, Indicator)
+
+
 class Names:
     """Areas and indicators by code or by name, in simplified or traditional Chinese or English."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         convert = _t2s().convert
         self.areas: dict[str, Area] = {}
         for area in Area.objects.all():
@@ -253,7 +261,7 @@ class Names:
     def _key(text: str) -> str:
         return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().lower()
 
-    def find(self, table: dict, text: str):
+    def find(self, table: dict[str, _Named], text: str) -> _Named | None:
         found = table.get(text)  # a cell already in its normal form (codes, Chinese names): most cells
         if found is not None:
             return found
@@ -266,10 +274,11 @@ def _reject_formula(text: str, line: int, heading: str) -> None:
         raise ImportProblem(f"{text[:40]!r} is a spreadsheet formula, not data: paste the value instead", line, heading)
 
 
-def prepare_rows(table: Table) -> tuple[list[dict], list[ImportProblem]]:
+def prepare_rows(table: Table) -> tuple[list[dict[str, Any]], list[ImportProblem]]:
     """The rows ready for services.plan_values, and every cell problem found (all of them, not the first)."""
     names = Names()
-    prepared, problems = [], []
+    prepared: list[dict[str, Any]] = []
+    problems: list[ImportProblem] = []
     heading = table.headings
     for record, line in zip(table.rows, table.line_numbers, strict=True):
         try:
@@ -284,7 +293,7 @@ def prepare_rows(table: Table) -> tuple[list[dict], list[ImportProblem]]:
             if indicator is None:
                 raise ImportProblem(f"unknown indicator {record['indicator']!r} (a code or a name)", line,
                                     heading["indicator"])  # fmt: skip
-            row = {
+            row: dict[str, Any] = {  # text, numbers and a Decimal, as services.plan_values takes them
                 "area": area.code,
                 "indicator": indicator.code,
                 "year": _year(record["year"], line, heading["year"]),
@@ -311,7 +320,7 @@ def prepare_rows(table: Table) -> tuple[list[dict], list[ImportProblem]]:
     return prepared, problems
 
 
-def _number(text: str, line: int, heading: str):
+def _number(text: str, line: int, heading: str) -> Decimal:
     try:
         return parse_number(text)
     except ValueError as exc:
@@ -320,8 +329,9 @@ def _number(text: str, line: int, heading: str):
 
 def _year(text: str, line: int, heading: str) -> int:
     year = _whole(text, line, heading, "year")
-    if not 1949 <= year <= 2100:
-        raise ImportProblem(f"{year} is not a year between 1949 and 2100", line, heading)
+    problem = year_problem(year)
+    if problem is not None:
+        raise ImportProblem(problem, line, heading)
     return year
 
 

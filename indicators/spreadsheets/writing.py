@@ -8,18 +8,45 @@ by a user is never executed when the file is opened.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
 
-import pandas as pd
+import pandas as pd  # type: ignore[import-untyped]  # pandas ships no types; pandas-stubs is not installed
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from gzplan.lib.cells import safe_cell
 from gzplan.lib.numbers import fmt
+from indicators.models import Plan, ReportedValue, Target
+from indicators.progress.engine import Evaluation
 
 
-def _frame(records: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(records)
+class PlanTableRow(Protocol):
+    """What the plan table reads of a row (indicators.web.dashboards.TargetRow): a target and its verdict."""
+
+    @property
+    def target(self) -> Target: ...
+
+    @property
+    def evaluation(self) -> Evaluation: ...
+
+
+def _frame(records: Sequence[Mapping[str, object]], columns: list[str] | None = None) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(records, columns=columns)
     return frame.map(safe_cell) if not frame.empty else frame
+
+
+def records_download(
+    records: Sequence[Mapping[str, object]],
+    basename: str,
+    fmt_: str,
+    sheet: str,
+    *,
+    title: str = "",
+    columns: list[str] | None = None,
+) -> HttpResponse:
+    """Rows as a CSV or XLSX download, cells made safe (`columns`: their order, and the header of no rows)."""
+    return _response(_frame(records, columns), basename, fmt_, sheet, title=title)
 
 
 def _response(frame: pd.DataFrame, basename: str, fmt_: str, sheet: str, title: str = "") -> HttpResponse:
@@ -42,7 +69,7 @@ def _response(frame: pd.DataFrame, basename: str, fmt_: str, sheet: str, title: 
     return response
 
 
-def values_download(values, basename: str, fmt_: str) -> HttpResponse:
+def values_download(values: Iterable[ReportedValue], basename: str, fmt_: str) -> HttpResponse:
     records = [
         {
             "area_code": v.area.code,
@@ -68,8 +95,8 @@ def values_download(values, basename: str, fmt_: str) -> HttpResponse:
     return _response(_frame(records), basename, fmt_, "values")
 
 
-def plan_table_xlsx(plan, rows) -> HttpResponse:
-    records = []
+def plan_table_xlsx(plan: Plan, rows: Iterable[PlanTableRow]) -> HttpResponse:
+    records: list[dict[str, object]] = []
     for row in rows:
         t, e = row.target, row.evaluation
         records.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from districts.models import Area
@@ -9,7 +10,7 @@ from gzplan.lib.numbers import fmt
 from indicators.web import dashboards
 
 
-def district_index(request):
+def district_index(request: HttpRequest) -> HttpResponse:
     """The district switch: `?area=<code>` goes to that area's page; without it, the list of areas."""
     code = request.GET.get("area")
     if code:
@@ -18,11 +19,12 @@ def district_index(request):
     return render(request, "districts/index.html", {"areas": Area.objects.order_by("level", "code")})
 
 
-def district(request, code: str):
+def district(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(Area.objects.select_related("parent"), code=code)
     plans = list(area.plans.order_by("-period_end", "kind"))
     plan = dashboards.plan_named(plans, request.GET.get("plan"))
-    city = area.parent if area.parent_id and area.parent.level == Area.Level.CITY else None
+    parent = area.parent  # selected with the area: no query
+    city = parent if parent is not None and parent.level == Area.Level.CITY else None
     rows = dashboards.plan_rows(plan, city=city) if plan else []
     charts = [(row, chart) for row in rows if (chart := _chart(row))]
     return render(
@@ -42,12 +44,12 @@ def district(request, code: str):
     )
 
 
-def _chart(row: dashboards.TargetRow) -> dict | None:
+def _chart(row: dashboards.TargetRow) -> dict[str, object] | None:
     """What the page script needs to draw one indicator: series, target, path, anticipated value."""
     target, evaluation = row.target, row.evaluation
     points = [[o.year, float(o.value)] for o in row.series if o.is_single_year]
     city = [[o.year, float(o.value)] for o in row.city_series if o.is_single_year]
-    path = []
+    path: list[list[float]] = []
     if target.baseline_value is not None and target.target_value is not None and not target.is_cumulative:
         path = [
             [target.baseline_year or target.plan.period_start - 1, float(target.baseline_value)],

@@ -6,30 +6,38 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from districts.access import area_scope, can_edit_area, editable_area_ids, frozen_reviews, may_review
+from districts.access import (
+    AnyUser,
+    AuthenticatedHttpRequest,
+    area_scope,
+    can_edit_area,
+    editable_area_ids,
+    frozen_reviews,
+    may_review,
+)
 from districts.models import Area, YearReview
 from gzplan.lib.numbers import parse_number, plain_number
 from indicators import services
+from indicators.domain import year_in_range
 from indicators.models import RejectedEdit, ReportedValue, ValueStatus
-from indicators.web.grid import grid_rows, jump_too_large, plans_covering
-
-FIRST_ENTRY_YEAR, LAST_ENTRY_YEAR = 1949, 2100
+from indicators.web.grid import GridRow, grid_rows, jump_too_large, plans_covering
 
 
-def _areas_for(user):
+def _areas_for(user: AnyUser) -> QuerySet[Area]:
     scope = area_scope(user)
     areas = Area.objects.order_by("level", "code")
     return areas if scope is None else areas.filter(pk__in=scope)
 
 
 @login_required
-def entry_index(request):
+def entry_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Choose an area and a year."""
     areas = list(_areas_for(request.user))
     if request.GET.get("area") and request.GET.get("year"):
@@ -38,7 +46,7 @@ def entry_index(request):
         except ValueError:
             year = 0
         area = next((a for a in areas if a.code == request.GET["area"]), None)
-        if area and FIRST_ENTRY_YEAR <= year <= LAST_ENTRY_YEAR:
+        if area and year_in_range(year):
             return redirect("entry-grid", code=area.code, year=year)
         messages.error(request, _("Choose one of your areas and a year."))
     editable = editable_area_ids(request.user)
@@ -53,7 +61,9 @@ def entry_index(request):
     )
 
 
-def _grid_context(request, area, year, rows, review):
+def _grid_context(
+    request: AuthenticatedHttpRequest, area: Area, year: int, rows: list[GridRow], review: YearReview | None
+) -> dict[str, object]:
     return {
         "area": area,
         "year": year,
@@ -68,7 +78,7 @@ def _grid_context(request, area, year, rows, review):
 
 
 @login_required
-def entry_grid(request, code: str, year: int):
+def entry_grid(request: AuthenticatedHttpRequest, code: str, year: int) -> HttpResponse:
     """Every indicator the area's plans track in the year: fill in many rows, save once."""
     area = get_object_or_404(Area, code=code)
     if not (can_edit_area(request.user, area) or may_review(request.user, area)):
@@ -93,12 +103,15 @@ def entry_grid(request, code: str, year: int):
     return render(request, "indicators/entry_grid.html", _grid_context(request, area, year, rows, review))
 
 
-def _save_grid(request, area, year, rows) -> tuple[dict | None, int]:
+def _save_grid(
+    request: AuthenticatedHttpRequest, area: Area, year: int, rows: list[GridRow]
+) -> tuple[dict[str, int] | None, int]:
     """Read every row, check it, and save all in one transaction.
 
     Returns the counts, or None (with each row's errors set) and the HTTP status to answer with.
     """
-    batch, batch_rows = [], []
+    batch: list[dict[str, object]] = []
+    batch_rows: list[GridRow] = []
     for row in rows:
         prefix = row.key
         typed = {
@@ -121,11 +134,12 @@ def _save_grid(request, area, year, rows) -> tuple[dict | None, int]:
         if len(typed["source"]) > 300 or len(typed["note"]) > 2000:
             row.errors.append(_("Source is at most 300 characters, the note 2,000."))
             continue
-        change = jump_too_large(row.last_year.value if row.last_year else None, value)
+        last_value = row.last_year.value if row.last_year else None
+        change = jump_too_large(last_value, value)
         if change is not None and not typed["note"] and (row.current is None or row.current.value != value):
             row.errors.append(
                 _("%(change)+.0f%% on last year's %(last)s: add a note confirming the figure.")
-                % {"change": change * 100, "last": plain_number(row.last_year.value)}
+                % {"change": change * 100, "last": plain_number(last_value)}
             )
             continue
         try:
@@ -166,7 +180,7 @@ def _save_grid(request, area, year, rows) -> tuple[dict | None, int]:
 
 @require_POST
 @login_required
-def review_year(request, code: str, year: int):
+def review_year(request: AuthenticatedHttpRequest, code: str, year: int) -> HttpResponse:
     """Mark an area's year as reviewed (freezing its figures), or reopen it with a reason."""
     area = get_object_or_404(Area, code=code)
     if not may_review(request.user, area):
@@ -195,7 +209,7 @@ def review_year(request, code: str, year: int):
 
 
 @login_required
-def value_history(request, pk: int):
+def value_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One figure: its versions, who changed it, when, old → new and why, and refused attempts."""
     value = get_object_or_404(ReportedValue.objects.select_related("area", "indicator", "source_document"), pk=pk)
     records = list(value.history.select_related("history_user").order_by("-history_date", "-history_id"))
@@ -228,7 +242,7 @@ def value_history(request, pk: int):
 
 @require_POST
 @login_required
-def restore_value(request, pk: int, history_id: int):
+def restore_value(request: AuthenticatedHttpRequest, pk: int, history_id: int) -> HttpResponse:
     """An administrator puts an earlier version back; the restore is itself a new version in the history."""
     value = get_object_or_404(ReportedValue.objects.select_related("area", "indicator"), pk=pk)
     if not (request.user.has_perm("indicators.delete_reportedvalue") and can_edit_area(request.user, value.area)):

@@ -16,12 +16,12 @@ from indicators.progress.evaluation import spec_for
 @dataclass
 class GridRow:
     indicator: Indicator
-    target: Target | None
+    target: Target  # the target that puts the indicator in the grid
     last_year: ReportedValue | None
     current: ReportedValue | None
     expected: float | None
     # What the analyst typed, and what is wrong with it, when the form comes back.
-    typed: dict = field(default_factory=dict)
+    typed: dict[str, str] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -56,14 +56,15 @@ def grid_rows(area: Area, year: int) -> list[GridRow]:
     values = ReportedValue.objects.filter(
         area=area, indicator_id__in=list(by_indicator), year__in=[year - 1, year], quarter=0
     ).select_related("indicator")
-    last, current = {}, {}
+    last: dict[int, ReportedValue] = {}
+    current: dict[int, ReportedValue] = {}
     for value in values:
         if value.span_from != value.year:
             continue
         (current if value.year == year else last)[value.indicator_id] = value
-    rows = []
+    rows: list[GridRow] = []
     for indicator_id, target in by_indicator.items():
-        expected = None
+        expected: float | None = None
         if not target.is_cumulative and not target.is_annual_average:
             path = dict(expected_path(spec_for(target)))
             expected = path.get(year)

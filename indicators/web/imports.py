@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import pandas as pd
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from districts.access import can_edit_area, may_write_values
+from districts.access import AuthenticatedHttpRequest, can_edit_area, may_write_values
 from districts.models import Area
-from gzplan.lib.cells import safe_cell
 from gzplan.lib.numbers import plain_number
 from indicators.models import ImportBatch, ImportState
 from indicators.services import imports as import_jobs
+from indicators.spreadsheets import everything as portable
 from indicators.spreadsheets import writing as exports
 from indicators.spreadsheets.reading import MAX_BYTES
 from indicators.web.grid import grid_rows, plans_covering
@@ -40,7 +39,7 @@ TEMPLATE_COLUMNS = [
 
 
 @login_required
-def entry_template(request, code: str, year: int, fmt: str):
+def entry_template(request: AuthenticatedHttpRequest, code: str, year: int, fmt: str) -> HttpResponse:
     """The spreadsheet to fill in for an area's year: its indicators, units, last year's figures."""
     area = get_object_or_404(Area, code=code)
     if fmt not in ("csv", "xlsx"):
@@ -49,7 +48,7 @@ def entry_template(request, code: str, year: int, fmt: str):
         raise PermissionDenied(_("You may not enter figures for %(area)s.") % {"area": area.name})
     if not plans_covering(area, year):
         raise Http404("No plan covers the year")
-    records = []
+    records: list[dict[str, object]] = []
     for row in grid_rows(area, year):
         records.append(
             {
@@ -60,7 +59,7 @@ def entry_template(request, code: str, year: int, fmt: str):
                 "unit": row.indicator.unit_zh,
                 "year": year,
                 "last_year_value": plain_number(row.last_year.value) if row.last_year else "",
-                "target": row.target.target_notation if row.target else "",
+                "target": row.target.target_notation,
                 "expected": round(row.expected, 2) if row.expected is not None else "",
                 "value": plain_number(row.current.value) if row.current else "",
                 "status": row.current.status if row.current else "preliminary",
@@ -69,13 +68,14 @@ def entry_template(request, code: str, year: int, fmt: str):
                 "version": row.version,
             }
         )
-    frame = pd.DataFrame.from_records(records, columns=TEMPLATE_COLUMNS).map(safe_cell)
     title = f"{area.name_zh} {year}年 统计值填报 / {area.name_en} {year} figures"
-    return exports._response(frame, f"gzplan-{area.code}-{year}", fmt, str(year), title=title)
+    return exports.records_download(
+        records, f"gzplan-{area.code}-{year}", fmt, str(year), title=title, columns=TEMPLATE_COLUMNS
+    )
 
 
 @login_required
-def import_upload(request):
+def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a CSV or Excel file: it is checked and previewed before anything is saved."""
     if not may_write_values(request.user):
         raise PermissionDenied(_("Your account may read but not enter figures."))
@@ -84,12 +84,14 @@ def import_upload(request):
         if upload is None:
             messages.error(request, _("Choose a file to upload."))
             return redirect("import")
-        if upload.size > MAX_BYTES:
+        # Django gives every uploaded file a size, and a name (a form part without a file name is not a
+        # file); the type allows None for both, hence the checks.
+        if upload.size is not None and upload.size > MAX_BYTES:
             messages.error(request, _("The file is larger than 50 MB: split it."))
             return redirect("import")
         data = upload.read()
         # Saved when it can be imported (or runs in the background); a refused file writes nothing.
-        batch = ImportBatch(created_by=request.user, filename=upload.name[:255])
+        batch = ImportBatch(created_by=request.user, filename=(upload.name or "")[:255])
         import_jobs.run(import_jobs.check, batch, data, request.user, size=data.count(b"\n"))
         if batch.pk is None:
             return render(request, "indicators/import_batch.html", _batch_context(batch), status=422)
@@ -98,7 +100,7 @@ def import_upload(request):
     return render(request, "indicators/import_upload.html", {"recent": recent})
 
 
-def _own_batch(request, pk: int) -> ImportBatch:
+def _own_batch(request: AuthenticatedHttpRequest, pk: int) -> ImportBatch:
     batch = get_object_or_404(ImportBatch, pk=pk)
     if batch.created_by_id != request.user.pk and not request.user.is_superuser:
         raise PermissionDenied(_("This import belongs to someone else."))
@@ -106,13 +108,13 @@ def _own_batch(request, pk: int) -> ImportBatch:
 
 
 @login_required
-def import_batch(request, pk: int):
+def import_batch(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The preview (added, changed old → new, rejected with reasons), the progress, or the outcome."""
     batch = _own_batch(request, pk)
     return render(request, "indicators/import_batch.html", _batch_context(batch))
 
 
-def _batch_context(batch: ImportBatch) -> dict:
+def _batch_context(batch: ImportBatch) -> dict[str, object]:
     summary = batch.summary or {}
     return {
         "batch": batch,
@@ -128,14 +130,14 @@ def _batch_context(batch: ImportBatch) -> dict:
 
 
 @login_required
-def import_progress(request, pk: int):
+def import_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _own_batch(request, pk)
     return JsonResponse({"state": batch.state, **import_jobs.progress_of(batch.pk)})
 
 
 @require_POST
 @login_required
-def import_confirm(request, pk: int):
+def import_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _own_batch(request, pk)
     updated = ImportBatch.objects.filter(pk=batch.pk, state=ImportState.READY).update(state=ImportState.APPLYING)
     if not updated:
@@ -146,10 +148,8 @@ def import_confirm(request, pk: int):
     return redirect("import-batch", pk=batch.pk)
 
 
-def export_everything(request, fmt: str):
+def export_everything(request: HttpRequest, fmt: str) -> HttpResponse:
     """Every area, plan, indicator, target and value, in a file that imports back (manage.py import_everything)."""
-    from indicators.spreadsheets import everything as portable
-
     writers = {
         "zip": (portable.to_csv_zip, "application/zip"),
         "xlsx": (portable.to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import Count, F, Q
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from districts.models import Area
@@ -28,7 +28,7 @@ def _plans_near(plan: Plan | None, areas: list[Area] | None = None) -> list[tupl
     return [group for group in groups.values() if group[1]]
 
 
-def scorecard(request):
+def scorecard(request: HttpRequest) -> HttpResponse:
     """Home: one plan at a glance, by default the city's latest five-year plan."""
     code = request.GET.get("plan")
     if code:
@@ -53,7 +53,7 @@ def scorecard(request):
     )
 
 
-def plan_detail(request, code: str):
+def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
     """The plan's indicator table as published, with the latest figure and verdict beside each row."""
     plan = get_object_or_404(Plan.objects.select_related("area", "source_document"), code=code)
     rows = dashboards.plan_rows(plan)
@@ -71,12 +71,12 @@ def plan_detail(request, code: str):
     )
 
 
-def plan_xlsx(request, code: str):
+def plan_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     plan = get_object_or_404(Plan.objects.select_related("area"), code=code)
     return exports.plan_table_xlsx(plan, dashboards.plan_rows(plan))
 
 
-def indicator_index(request):
+def indicator_index(request: HttpRequest) -> HttpResponse:
     indicators = Indicator.objects.order_by("category", "code")
     return render(request, "indicators/indicator_index.html", {"indicators": indicators})
 
@@ -151,7 +151,7 @@ def _indicator_page_data(indicator: Indicator, areas: list[Area]):
     return figures, latest_target, verdicts
 
 
-def indicator_detail(request, code: str):
+def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     indicator = get_object_or_404(Indicator, code=code)
     figures_of_indicator = ReportedValue.objects.filter(indicator=indicator, quarter=0)
     by_year = (
@@ -225,7 +225,7 @@ def _float(value: Figure | None) -> float | None:
     return float(value.value) if value is not None else None
 
 
-def indicator_data(request, code: str, fmt: str):
+def indicator_data(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     indicator = get_object_or_404(Indicator, code=code)
     if fmt not in ("csv", "xlsx"):
         raise Http404("Unknown format")
