@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 
 from districts.models import Area
+from indicators.domain import LAST_YEAR
 from indicators.models import ImportBatch, Indicator
 from indicators.services import imports as import_jobs
 
@@ -45,7 +46,7 @@ def import_file(n: int) -> bytes:
     areas = list(Area.objects.values_list("code", flat=True))
     codes = list(Indicator.objects.exclude(measure="share").values_list("code", flat=True))
     lines = ["area,indicator,year,value,status,note"]
-    for year in range(1950, 2101):
+    for year in range(1950, LAST_YEAR + 1):
         for area in areas:
             for code in codes:
                 if len(lines) > n:

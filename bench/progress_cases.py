@@ -15,11 +15,25 @@ import platform
 import random
 import statistics
 import time
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import TypedDict
 
 from indicators.progress.engine import Observation, TargetSpec, evaluate
 
-KINDS = [
+
+class Kind(TypedDict, total=False):
+    """The fields of TargetSpec that make a kind of target."""
+
+    measure: str
+    comparator: str
+    direction: str
+    cumulative: bool
+    annual_average: bool
+    linked: bool
+
+
+KINDS: list[Kind] = [
     {"measure": "level"},
     {"measure": "share", "comparator": "about"},
     {"measure": "level", "direction": "lower"},
@@ -30,15 +44,18 @@ KINDS = [
 ]
 
 
-def synthetic(targets: int, years: int, seed: int = 2035):
+Case = tuple[TargetSpec, list[Observation], Sequence[Observation]]
+
+
+def synthetic(targets: int, years: int, seed: int = 2035) -> list[Case]:
     """Targets over the last five years of a `years`-year series, as Decimals like the database gives."""
     rng = random.Random(seed)
     first = 2026 - years
-    cases = []
+    cases: list[Case] = []
     for i in range(targets):
         kind = KINDS[i % len(KINDS)]
         series = [Observation(first + y, Decimal(f"{rng.uniform(1, 100):.2f}")) for y in range(years)]
-        linked = (
+        linked: Sequence[Observation] = (
             [Observation(o.year, Decimal(f"{rng.uniform(1, 10):.2f}")) for o in series] if kind.get("linked") else ()
         )
         spec = TargetSpec(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from districts.models import Area
 from gzplan.lib import freshness
@@ -173,8 +174,6 @@ def _values(areas, indicators, size: Size, rng: random.Random, log) -> int:
     columns = ["area_id", "indicator_id", "year", "quarter", "span_from", "reference_year", "value", "source"]
     count = 0
     if connection.vendor == "postgresql":
-        from django.utils import timezone
-
         now = timezone.now()
         table = connection.ops.quote_name(ReportedValue._meta.db_table)
         names = ", ".join([*columns, "qualifier", "notation", "status", "note", "version", "created_at", "updated_at"])

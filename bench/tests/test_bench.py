@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
 from bench import synthetic
+from bench.management.commands.load_test_setup import remove_writes
 from districts.models import Area
 from indicators.models import Indicator, Plan, ReportedValue, Target
 
@@ -56,10 +58,6 @@ def test_the_benchmark_runs_on_a_tiny_size(tmp_path):
 
 
 def test_the_load_tests_writes_are_removed_with_their_history_and_nothing_else():
-    from django.contrib.auth.models import User
-
-    from bench.management.commands.load_test_setup import remove_writes
-
     tester = User.objects.create_user("loadtest-1")
     area, gdp = Area.objects.get(code="440105"), Indicator.objects.get(code="gdp")
     written = ReportedValue.objects.create(area=area, indicator=gdp, year=1950, value="1.5", entered_by=tester)

@@ -7,9 +7,12 @@ database is left as it was. Goal (issue: REST API): a page of 1,000 reported val
 
 from __future__ import annotations
 
+import json
 import statistics
 import time
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
@@ -19,6 +22,7 @@ from django.test import Client
 from accounts.models import ApiToken
 from bench.measure import rolled_back
 from districts.models import Area
+from indicators.domain import LAST_YEAR
 from indicators.models import Indicator, ReportedValue
 
 SYNTHETIC_SOURCE = "synthetic benchmark data (bench_api), rolled back"
@@ -43,6 +47,8 @@ class Command(BaseCommand):
         _, secret = ApiToken.issue(user, "benchmark")
         client = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {secret}")
         gdp_area = Area.objects.order_by("code").first()
+        if gdp_area is None:
+            raise CommandError("there are no areas: load the real data first (load_real_data)")
         cases = [
             ("values: page of 1,000 (JSON)", "get", "/api/v1/values?limit=1000", None),
             ("values: page of 1,000 (CSV)", "get", "/api/v1/values?limit=1000&format=csv", None),
@@ -71,10 +77,10 @@ class Command(BaseCommand):
 
             for _ in range(warmup):
                 self.check_ok(call(), url)
-            queries = []
+            queries: list[str] = []
 
             # Counted with a wrapper: the request_started signal empties Django's own query log.
-            def count(execute, sql, *args, queries=queries):
+            def count(execute: Callable[..., Any], sql: str, *args: Any, queries: list[str] = queries) -> Any:
                 queries.append(sql)
                 return execute(sql, *args)
 
@@ -100,8 +106,9 @@ class Command(BaseCommand):
         areas = list(Area.objects.all())
         indicators = list(Indicator.objects.exclude(measure="share"))
         existing = set(ReportedValue.objects.values_list("area_id", "indicator_id", "year", "quarter", "span_from"))
-        rows, year = [], 1950
-        while len(rows) < n and year <= 2100:
+        rows: list[ReportedValue] = []
+        year = 1950
+        while len(rows) < n and year <= LAST_YEAR:
             for area in areas:
                 for indicator in indicators:
                     if (area.pk, indicator.pk, year, 0, year) not in existing and len(rows) < n:
@@ -123,8 +130,6 @@ class Command(BaseCommand):
     def bulk_payload(self, call: int) -> str:
         """500 figures not stored yet: quarterly ones (the synthetic set is yearly), a new area or
         years for each call."""
-        import json
-
         areas = list(Area.objects.order_by("code").values_list("code", flat=True))
         codes = list(Indicator.objects.exclude(measure="share").order_by("code").values_list("code", flat=True))
         per_year = 4 * len(codes)
