@@ -15,7 +15,7 @@ from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI
 from ninja.operation import Operation
 from ninja.renderers import JSONRenderer
-from ninja.throttling import SimpleRateThrottle
+from ninja.throttling import BaseThrottle, SimpleRateThrottle
 
 from accounts.auth import read_auth
 from districts.api import router as districts_router
@@ -46,6 +46,8 @@ and English (`name_en`).
 class RateThrottle(SimpleRateThrottle):
     """Requests per user (with a token) or per client address (without); rates from settings."""
 
+    scope: str  # always set: "anon" or "token", a key of settings.API_THROTTLE_RATES
+
     def __init__(self, scope: str):
         self.scope = scope
         self.rate, self.num_requests, self.duration = None, None, None
@@ -61,7 +63,8 @@ class RateThrottle(SimpleRateThrottle):
         return super().allow_request(request)
 
     def get_cache_key(self, request: HttpRequest) -> str | None:
-        user = getattr(request, "auth", None)
+        user = getattr(request, "auth", None)  # set by the API's auth before throttles run
+        ident: str | None
         if self.scope == "token":
             if not (user and user.is_authenticated):
                 return None
@@ -96,13 +99,16 @@ class GzplanAPI(NinjaAPI):
         return schema
 
 
+# The API's throttles, also applied by the read cache (gzplan.middleware) to the answers it gives.
+THROTTLES: list[BaseThrottle] = [RateThrottle("anon"), RateThrottle("token")]
+
 api = GzplanAPI(
     title="gzplan API",
     version="1",
     description=DESCRIPTION,
     urls_namespace="api-v1",
     auth=read_auth,
-    throttle=[RateThrottle("anon"), RateThrottle("token")],
+    throttle=THROTTLES,
     renderer=Utf8JSONRenderer(),
 )
 
