@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest
 from ninja.errors import AuthenticationError
 from ninja.security.http import HttpBearer
@@ -11,12 +11,19 @@ from ninja.security.http import HttpBearer
 from accounts.models import ApiToken
 
 
+class TokenRequest(HttpRequest):
+    """The request an operation with `auth=token_auth` receives: django-ninja sets `auth` to what
+    the auth returned, here the user the token belongs to (for type checking; never built)."""
+
+    auth: User
+
+
 class TokenProblem(AuthenticationError):
     def __init__(self, message: str):
         super().__init__(401, message)
 
 
-def _user_for(request: HttpRequest):
+def _user_for(request: HttpRequest) -> User | AnonymousUser:
     """The user whose token the request carries; AnonymousUser without one; 401 for a bad one."""
     header = request.headers.get("Authorization", "")
     if not header:
@@ -37,7 +44,7 @@ class TokenAuth(HttpBearer):
         super().__init__()
         self.for_writes = for_writes
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> User | AnonymousUser:
         user = _user_for(request)
         if not user.is_authenticated:
             if self.for_writes:

@@ -13,6 +13,7 @@ from gzplan.lib.apitools import (
     AreaCode,
     ListFormat,
     alternative_content,
+    choice_pattern,
     csv_response,
     limit_param,
     not_found,
@@ -71,7 +72,7 @@ def _area(row: dict) -> dict:
 )
 def list_areas(
     request: HttpRequest,
-    level: str | None = Query(None, pattern="^(province|city|district)$", description="Only this level"),
+    level: str | None = Query(None, pattern=choice_pattern(Area.Level.values), description="Only this level"),
     parent: AreaCode | None = Query(None, description="Only the areas within this one", examples=["440100"]),
     limit: int = limit_param(),
     offset: int = offset_param(),

@@ -1,15 +1,22 @@
-"""What every list endpoint of the API shares: paging, CSV and SDMX-CSV output, safe text input."""
+"""What every list endpoint of the API shares: paging, CSV and SDMX-CSV output, safe text input.
+
+Nothing of the domain here (gzplan.lib imports no app): the year range, the figure statuses and
+the other facts of the plans are typed in indicators.api.types, from indicators.domain.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
+from ninja import Query
+from ninja.errors import HttpError
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StringConstraints
 
 from gzplan.lib.cells import safe_cell
@@ -23,18 +30,18 @@ SDMX_TYPE = "application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8"
 
 AreaCode = Annotated[str, StringConstraints(pattern=r"^[1-8][0-9]{5}$")]
 Code = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]{1,64}$")]
-Year = Annotated[int, Field(ge=1949, le=2100)]
 
 
-def limit_param():
-    from ninja import Query
+def choice_pattern(values: Iterable[str]) -> str:
+    """A parameter's `pattern` that accepts exactly these values: ("a", "b", "") → "^(a|b|)$"."""
+    return "^(" + "|".join(re.escape(value) for value in values) + ")$"
 
+
+def limit_param() -> Any:
     return Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Items per page (at most {MAX_LIMIT})")
 
 
-def offset_param():
-    from ninja import Query
-
+def offset_param() -> Any:
     return Query(0, ge=0, le=MAX_OFFSET, description="Items to skip")
 
 
@@ -53,7 +60,7 @@ READ_ERRORS = {401: Problem, 422: Problem, 429: Problem}
 ONE_ERRORS = {**READ_ERRORS, 404: Problem}
 
 
-def _iso_date_time(value):
+def _iso_date_time(value: object) -> object:
     if isinstance(value, str) and not re.match(r"^\d{4}-\d{2}-\d{2}", value):
         raise ValueError("a date and time in ISO 8601, such as 2026-01-01T00:00:00+08:00")
     return value
@@ -63,7 +70,8 @@ def _iso_date_time(value):
 IsoDateTime = Annotated[datetime, BeforeValidator(_iso_date_time)]
 
 
-def _storable(text: str) -> str:
+def storable(text: str) -> str:
+    """The text, if a database can store it: no NUL, no lone surrogates (else ValueError)."""
     if "\x00" in text:
         raise ValueError("text must not contain NUL characters")
     try:
@@ -73,9 +81,9 @@ def _storable(text: str) -> str:
     return text
 
 
-def Text(max_length: int):  # noqa: N802 - a type factory, used like a type
-    """A string that a database can store: bounded, no NUL, no lone surrogates."""
-    return Annotated[str, StringConstraints(max_length=max_length), AfterValidator(_storable)]
+# Text input a database can store, bounded (the bound is checked first, then the characters):
+#     Note = Annotated[str, StringConstraints(max_length=2000), STORABLE]
+STORABLE = AfterValidator(storable)
 
 
 def output_format(request: HttpRequest, requested: str | None, allowed: tuple[str, ...]) -> str:
@@ -102,7 +110,7 @@ def page_links(request: HttpRequest, count: int, limit: int, offset: int) -> tup
     return following, previous
 
 
-def page(request: HttpRequest, items: list, count: int, limit: int, offset: int) -> dict:
+def page(request: HttpRequest, items: list, count: int, limit: int, offset: int) -> dict[str, Any]:
     following, previous = page_links(request, count, limit, offset)
     return {"count": count, "limit": limit, "offset": offset, "next": following, "previous": previous, "items": items}
 
@@ -137,9 +145,9 @@ def csv_response(
     return response
 
 
-def alternative_content(formats: tuple[str, ...]) -> dict:
+def alternative_content(formats: tuple[str, ...]) -> dict[str, Any]:
     """openapi_extra: the 200 response's other media types, so clients and fuzzers know them."""
-    content = {}
+    content: dict[str, Any] = {}
     if "csv" in formats:
         content["text/csv"] = {
             "schema": {"type": "string"},
@@ -155,17 +163,5 @@ def alternative_content(formats: tuple[str, ...]) -> dict:
     return {"responses": {200: {"content": content}}}
 
 
-def decimal_text(value) -> str | None:
-    """A stored decimal as plain text without trailing zeros (30355.730000 → 30355.73)."""
-    if value is None:
-        return None
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text or "0"
-
-
-def not_found(message: str):
-    from ninja.errors import HttpError
-
+def not_found(message: str) -> HttpError:
     return HttpError(404, message)

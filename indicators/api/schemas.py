@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict
+from pydantic import BaseModel, ConfigDict, Field
 
-from gzplan.lib.apitools import AreaCode, Code, Text, Year
-
-# In a JSON body a whole number must be a number: not true/false, not "2024", not 2024.0.
-WholeNumber = Annotated[int, Strict()]
-BodyYear = Annotated[Year, Strict()]
-
-FigureStatus = Literal["preliminary", "final", "revised"]
-Qualifier = Literal["", "at_least", "more_than", "at_most", "less_than", "about", "exact"]
-Number = Annotated[
-    Decimal,
-    Field(max_digits=20, decimal_places=6, description="At most 14 digits before the point and 6 after."),
-]
+from gzplan.lib.apitools import AreaCode, Code
+from indicators.api.types import (
+    VERDICT_STATUSES_TEXT,
+    BodyYear,
+    FigureStatus,
+    Notation,
+    NoteText,
+    Number,
+    Qualifier,
+    ReasonText,
+    SourceText,
+    WholeNumber,
+)
 
 
 class AreaRef(BaseModel):
@@ -172,7 +172,7 @@ class PlanPage(BaseModel):
 
 class Verdict(BaseModel):
     status: str = Field(
-        description="achieved, not_achieved, on_track, at_risk, off_track, no_data or target_pending",
+        description=VERDICT_STATUSES_TEXT,
         examples=["on_track"],
     )
     label_en: str = Field(examples=["on track"])
@@ -281,10 +281,10 @@ class ValueIn(BaseModel):
     reference_year: BodyYear | None = Field(None, description="The year the figure measures, if not `year`")
     value: Number = Field(examples=["3370.05"])
     qualifier: Qualifier | None = None
-    notation: Text(64) | None = Field(None, description="As printed in the source")
+    notation: Notation | None = Field(None, description="As printed in the source")
     status: FigureStatus | None = Field(None, description="preliminary unless given")
-    source: Text(300) | None = Field(None, examples=["越秀区“十四五”规划纲要 (source 004)"])
-    note: Text(2000) | None = None
+    source: SourceText | None = Field(None, examples=["越秀区“十四五”规划纲要 (source 004)"])
+    note: NoteText | None = None
     version: WholeNumber | None = Field(
         None, ge=0, le=2**31 - 1, description="The version being replaced; needed to change a stored figure"
     )
@@ -299,18 +299,18 @@ class ValueUpdate(BaseModel):
     version: WholeNumber = Field(ge=1, le=2**31 - 1, examples=[1])
     reference_year: BodyYear | None = None
     qualifier: Qualifier | None = None
-    notation: Text(64) | None = None
+    notation: Notation | None = None
     status: FigureStatus | None = None
-    source: Text(300) | None = None
-    note: Text(2000) | None = None
-    reason: Text(500) = Field("", description="Why the figure changes (kept in its history)")
+    source: SourceText | None = None
+    note: NoteText | None = None
+    reason: ReasonText = Field("", description="Why the figure changes (kept in its history)")
 
 
 class BulkIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     rows: list[ValueIn] = Field(min_length=1, max_length=10000, description="Up to 10,000 figures")
-    reason: Text(500) = Field("", description="Why (kept in each figure's history)", examples=["2024 yearbook"])
+    reason: ReasonText = Field("", description="Why (kept in each figure's history)", examples=["2024 yearbook"])
 
 
 class RowOutcome(BaseModel):
