@@ -6,10 +6,12 @@ WORKDIR /app
 
 COPY pyproject.toml README.md requirements.lock ./
 COPY gzplan gzplan
+COPY accounts accounts
 COPY districts districts
 COPY indicators indicators
 RUN pip install --no-cache-dir --constraint requirements.lock .
 
+# .dockerignore leaves out bench/ (synthetic data, benchmarks, load test): a development tool.
 COPY . .
 # collectstatic needs settings that import; the real key comes from the environment at run time.
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput

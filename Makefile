@@ -6,7 +6,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install lock run bench-progress bench-pages bench-api bench-import bench load-test test test-sqlite test-postgres migrations-check lint check-deploy
+.PHONY: install lock run bench-progress bench-pages bench-api bench-import bench load-test test test-sqlite test-postgres migrations-check lint imports typecheck check-deploy
 
 install: $(VENV)/.installed
 
@@ -31,7 +31,7 @@ run: install
 	@echo "Serving gzplan at http://127.0.0.1:$(PORT)/ (admin console: /admin/, API docs: /api/v1/docs)"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: install migrations-check test-sqlite test-postgres
+test: install migrations-check imports typecheck test-sqlite test-postgres
 
 migrations-check: install
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
@@ -46,6 +46,14 @@ test-postgres: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+
+# Who may import whom (the layers, the pure engine, no cycles): the contracts in pyproject.toml.
+imports: install
+	$(VENV)/bin/lint-imports
+
+# mypy with the django-stubs plugin on the product code (configured in pyproject.toml).
+typecheck: install
+	DEBUG=1 $(VENV)/bin/mypy
 
 # The progress engine on 10,000 targets x 20 years: alone, then from the database (not part of make test).
 bench-progress: install

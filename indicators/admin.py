@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -199,14 +201,15 @@ class ReportedValueForm(forms.ModelForm):
             "note",
         ]
 
-    def __init__(self, *args, user=None, **kwargs):
+    user: Any = None  # set by ReportedValueAdmin.get_form: who is editing
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
         if self.instance.pk:
             self.fields["seen_version"].initial = self.instance.version
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         pairs = {(area.pk, data["year"]) for area in [data.get("area")] if area and data.get("year")}
         if self.instance.pk:
             stored = ReportedValue.objects.filter(pk=self.instance.pk).first()
@@ -233,14 +236,10 @@ class ReportedValueForm(forms.ModelForm):
 class ReportedValueAdmin(SimpleHistoryAdmin):
     form = ReportedValueForm
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-
-        class WithUser(form):
-            def __init__(self, *args, **inner):
-                super().__init__(*args, user=request.user, **inner)
-
-        return WithUser
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # The form records a refused edit with its user: a subclass that knows the request's user.
+        return type(form.__name__, (form,), {"user": request.user})
 
     list_display = [
         "area",

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from indicators.domain import DECIMAL_PLACES, MAX_DIGITS, share_in_range
+from indicators.domain import DECIMAL_PLACES, MAX_DIGITS, TargetKind, share_in_range, target_kind
 from indicators.models.common import TARGET_COMPARATORS, Comparator, in_choices, year_between
 from indicators.models.plans import Indicator, Plan, PlanNote, SourceDocument
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class TargetQuerySet(models.QuerySet):
@@ -142,6 +147,10 @@ class Target(models.Model):
     )
     source_ref = models.CharField(_("where in the source"), max_length=200, blank=True)
 
+    # Who and why of the next save() or delete(): set before it, recorded in its history row by
+    # django-simple-history (the services set them).
+    _change_reason: str
+    _history_user: Any
     history = HistoricalRecords()
     objects = TargetQuerySet.as_manager()
 
@@ -232,7 +241,7 @@ class Target(models.Model):
         return f"{self.plan.code} {self.row or '-'}.{self.part} {self.indicator.code}"
 
     def clean(self) -> None:
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[StrOrPromise]] = {}
         if self.plan_id and self.target_year and not self.plan.covers(self.target_year):
             errors.setdefault("target_year", []).append(
                 _("The target year %(year)s is outside the plan's period %(start)s–%(end)s.")
@@ -274,17 +283,14 @@ class Target(models.Model):
             raise ValidationError(errors)
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> TargetKind:
         """The kind of target, for display and for the progress engine."""
-        if self.assigned_by:
-            return "assigned"
-        if self.linked_indicator_id:
-            return "linked"
-        if self.is_cumulative:
-            return "cumulative"
-        if self.is_annual_average:
-            return "annual_average"
-        return "level"
+        return target_kind(
+            assigned=bool(self.assigned_by),
+            linked=self.linked_indicator_id is not None,
+            cumulative=self.is_cumulative,
+            annual_average=self.is_annual_average,
+        )
 
     @property
     def effective_comparator(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -91,6 +92,10 @@ class ReportedValue(models.Model):
     # foreign keys would only slow the insert of every version. Its user is kept without a database
     # constraint (the ORM still sets it to NULL when a user is deleted): a constraint would check
     # every row of a 50,000-row import against the same user at the commit.
+    # Who and why of the next save() or delete(): set before it, recorded in its history row by
+    # django-simple-history (the services set them).
+    _change_reason: str
+    _history_user: Any
     history = HistoricalRecords(
         no_db_index=["area", "indicator", "entered_by", "source_document"], user_db_constraint=False
     )

@@ -35,7 +35,7 @@ def copy_create(objs: list[ReportedValue], user, reason: str, now, progress, tot
     table, history_table = ReportedValue._meta.db_table, history._meta.db_table
     quote = connection.ops.quote_name
     fields = [f for f in ReportedValue._meta.concrete_fields if not f.primary_key]
-    columns = [f.column for f in fields]
+    columns = [f.column for f in fields if f.column]  # a concrete field always has its column
     extra = {
         "history_date": now,
         "history_change_reason": reason,

@@ -69,7 +69,7 @@ def load_object(
         if isinstance(obj, ReportedValue):
             _refuse_frozen(obj, before if outcome == "updated" else None)
         obj.full_clean()  # the model's own rules, with their messages, before the database's
-        obj._change_reason = reason  # type: ignore[attr-defined]  # read by django-simple-history
+        obj._change_reason = reason  # type: ignore[attr-defined]  # any model: django-simple-history reads it where kept
         obj.save()
     return obj, outcome
 

@@ -32,8 +32,8 @@ def save_target(target: Target, *, user=None, reason: str) -> Target:
     the save, with who and why in its history."""
     with transaction.atomic():
         target.full_clean()
-        target._change_reason = reason  # type: ignore[attr-defined]  # read by django-simple-history
-        target._history_user = user  # type: ignore[attr-defined]
+        target._change_reason = reason
+        target._history_user = user
         target.save()
     return target
 
@@ -43,8 +43,8 @@ def delete_targets(targets: Iterable[Target], *, user=None, reason: str) -> int:
     count = 0
     with transaction.atomic():
         for target in targets:
-            target._change_reason = reason  # type: ignore[attr-defined]
-            target._history_user = user  # type: ignore[attr-defined]
+            target._change_reason = reason
+            target._history_user = user
             target.delete()
             count += 1
     return count

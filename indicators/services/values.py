@@ -55,8 +55,8 @@ def delete_values(values: Iterable[ReportedValue], *, user, reason: str) -> int:
         raise ValidationError(frozen_message(review))
     with transaction.atomic():
         for value in values:
-            value._change_reason = reason  # type: ignore[attr-defined]  # read by django-simple-history
-            value._history_user = user  # type: ignore[attr-defined]
+            value._change_reason = reason
+            value._history_user = user
             value.delete()
     return len(values)
 
@@ -161,14 +161,15 @@ def plan_values(
     for index, row in enumerate(rows):
         area, indicator = areas.get(row["area"]), indicators.get(row["indicator"])
         problem = _row_problem(row, area, indicator)
-        if problem is None and area.id not in allowed:
-            allowed[area.id] = may_write(area)
-        if problem is None and not allowed[area.id]:
-            problem = ("forbidden", "area", f"You may not write the figures of {area.code} {area.name_en}.")
-        if problem is None and (area.id, row["year"]) in frozen:
-            problem = ("frozen", "year", frozen_message(frozen[(area.id, row["year"])]))
-        if problem:
-            problems.append(RowProblem(index, *problem, row=row))
+        if problem is None and area is not None and indicator is not None:
+            if area.id not in allowed:
+                allowed[area.id] = may_write(area)
+            if not allowed[area.id]:
+                problem = ("forbidden", "area", f"You may not write the figures of {area.code} {area.name_en}.")
+            elif (area.id, row["year"]) in frozen:
+                problem = ("frozen", "year", frozen_message(frozen[(area.id, row["year"])]))
+        if problem or area is None or indicator is None:
+            problems.append(RowProblem(index, *(problem or ("invalid", "area", "Unknown area or indicator.")), row=row))
             continue
         year = row["year"]
         key = (area.id, indicator.id, year, row.get("quarter") or 0, row.get("span_from") or year)
@@ -297,8 +298,8 @@ def upsert_values(
             if problems:
                 raise BatchRejected(problems, len(rows))
             now = timezone.now()
-            created = [r.value for r in results if r.outcome == "created"]
-            updated = [r.value for r in results if r.outcome == "updated"]
+            created = [_planned(r) for r in results if r.outcome == "created"]
+            updated = [_planned(r) for r in results if r.outcome == "updated"]
             entered_by_id = getattr(entered_by, "pk", None)
             for obj in created:  # not through the related-object descriptor, which costs 6 µs a figure
                 obj.entered_by_id = entered_by_id
@@ -390,6 +391,13 @@ def _new_value(area, indicator, **values) -> ReportedValue:
     state = fields["_state"] = ModelState()
     state.fields_cache = {"area": area, "indicator": indicator}
     return obj
+
+
+def _planned(result: RowResult) -> ReportedValue:
+    """The figure a row creates or changes: plan_values builds one for each when writing."""
+    if result.value is None:  # only a preview that counts new figures (build_new=False) leaves it out
+        raise RuntimeError(f"row {result.index} was planned without its figure")
+    return result.value
 
 
 def _locks_rows() -> bool:

@@ -61,7 +61,7 @@ def rows_of(model) -> list[dict]:
     fields = _fields(model)
     lookups = {}
     for f in fields:
-        if f.is_relation:
+        if f.is_relation and isinstance(f.related_model, type):  # a concrete relation names its model
             lookups[f.name] = f"{f.name}__{NATURAL[f.related_model]}"
     query = model._default_manager.order_by("pk")
     names = [lookups.get(f.name, f.name) for f in fields]

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 import opencc
-import pandas as pd  # type: ignore[import-untyped]  # pandas ships no types; pandas-stubs is not installed
+import pandas as pd
 from charset_normalizer import from_bytes
 
 from districts.models import Area

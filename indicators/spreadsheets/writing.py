@@ -11,7 +11,7 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
-import pandas as pd  # type: ignore[import-untyped]  # pandas ships no types; pandas-stubs is not installed
+import pandas as pd
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 

@@ -256,7 +256,7 @@ def test_the_import_benchmark_runs_and_writes_nothing():
 def test_the_cycle_collector_pauses_during_an_import_and_resumes_after():
     import gc
 
-    from indicators.services.imports import without_cycle_collection
+    from indicators.jobs.imports import without_cycle_collection
 
     seen = []
 

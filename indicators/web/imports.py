@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from districts.access import AuthenticatedHttpRequest, can_edit_area, may_write_values
 from districts.models import Area
 from gzplan.lib.numbers import plain_number
+from indicators.jobs import imports as import_jobs
 from indicators.models import ImportBatch, ImportState
-from indicators.services import imports as import_jobs
 from indicators.spreadsheets import everything as portable
 from indicators.spreadsheets import writing as exports
 from indicators.spreadsheets.reading import MAX_BYTES
