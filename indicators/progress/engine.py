@@ -1,77 +1,52 @@
 """Target versus actual: judge one plan target against the figures reported for it.
 
-Pure Python, no ORM: `evaluate()` takes a `TargetSpec` and plain `Observation`s
-and returns an `Evaluation`. `indicators.progress.evaluation` feeds it from the database.
-docs/progress.md explains every rule below with examples.
+Pure Python, no ORM: `evaluate()` takes a `TargetSpec` and plain `Observation`s and
+returns an `Evaluation`: a status, the figures behind it, and notes. The status is final
+(achieved / not_achieved) once a figure covers the target year or the whole period, or
+the reviewing body recorded its judgement; mid-period it comes from the ratio of the
+observed rate of progress to the rate required (after the UN / Open SDG progress
+measure): on track from 0.95, at risk from 0.6, off track below or when moving away.
+The rate follows the shape of the plan's path: a straight line for levels and shares,
+compounding for 年均 growth, pro rata for `[ ]` period totals, so a figure exactly on
+the path has ratio 1. docs/progress.md explains every rule and edge case with examples.
 
-Statuses
-    achieved / not_achieved   final: a figure covers the target year (or the whole
-                              period, for period totals and averages), or the
-                              reviewing body recorded its judgement
-    on_track / at_risk / off_track
-                              mid-period, from the ratio of the observed rate of
-                              progress to the rate required (below)
-    no_data                   no figure inside the plan period yet
-    target_pending            完成省/市下达目标: the higher level has not yet set the figure
-
-Mid-period rule (after the UN / Open SDG progress measure)
-    ratio = observed rate since the baseline / rate required from baseline to target
-    ratio >= 0.95 on track; 0.6 <= ratio < 0.95 at risk; ratio < 0.6 off track;
-    a negative ratio means moving away from the target (off track).
-    The rate follows the shape of the plan's path: level and share targets are
-    drawn as a straight line from baseline to target, so the rates are changes per
-    year; 年均 growth targets compound, so the observed rate is the compound average
-    of the yearly growth rates; `[ ]` period totals accumulate, so the figure so far is
-    compared with the pro-rata share of the total. A figure exactly on the path has
-    ratio 1. (Open SDG uses compound growth for every indicator; on a falling
-    straight-line path that would call an on-path series "off track".)
-
-Edge cases
-    - A target already met mid-period is on track ("already meets the target").
-    - A baseline that already meets the target ("maintain"): on track while the latest
-      figure still meets it, off track once it does not.
-    - No baseline and a single figure: on track if it meets the target, else at risk
-      (no trend yet). Without a baseline, the earliest figure serves as one.
-    - Zero or negative baselines need no special case: level rates are linear.
-      A yearly growth of -100% or worse leaves nothing: its factor (1 + rate) is
-      floored just above zero, so compound averages stay defined.
-    - "about X" (X左右, 约X): achieved within a band of 5% of X (ABOUT_BAND) on the
-      unfavourable side; overshooting in the indicator's good direction counts as met.
-      A target's `tolerance` overrides the band, in the indicator's unit.
-    - "in step with economic growth": the area's own growth (e.g. income) over the
-      same years as its GDP growth, met when not lower than GDP growth minus the band.
-    - A figure reported for the table year but measuring another (`7339 (2019年)`)
-      counts for the year it is reported for; paths use the year it measures.
+`indicators.progress.evaluation` feeds the engine from the database, and
+`indicators.progress.explain` words its verdicts in each language of the message catalogue.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from gzplan.lib.numbers import fmt
+from django.utils.translation import pgettext_lazy
 
-ACHIEVED = "achieved"
-NOT_ACHIEVED = "not_achieved"
-ON_TRACK = "on_track"
-AT_RISK = "at_risk"
-OFF_TRACK = "off_track"
-NO_DATA = "no_data"
-TARGET_PENDING = "target_pending"
-STATUSES = [ACHIEVED, NOT_ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA, TARGET_PENDING]
+from indicators.progress.explain import Messages, Note, NoteKind, explain, note_texts
 
+ACHIEVED = "achieved"  # final: the figures meet the target, or the reviewing body judged it met
+NOT_ACHIEVED = "not_achieved"  # final: they do not, or it was judged not met
+ON_TRACK = "on_track"  # mid-period: ratio >= ON_TRACK_RATIO, or the target is already met
+AT_RISK = "at_risk"  # mid-period: ratio >= AT_RISK_RATIO
+OFF_TRACK = "off_track"  # mid-period: below, or moving away from the target
+NO_DATA = "no_data"  # no figure inside the plan period yet
+TARGET_PENDING = "target_pending"  # 完成省/市下达目标: the higher level has not set the figure yet
+STATUSES = (ACHIEVED, NOT_ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA, TARGET_PENDING)
+# The order pages list them in: worst news last so it stands out in a scorecard, then what cannot be judged yet.
+STATUS_ORDER = (ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NOT_ACHIEVED, TARGET_PENDING, NO_DATA)
+# Each status as a word in a sentence ("…: on track."); pages capitalise it for a badge.
 STATUS_LABELS = {
-    ACHIEVED: ("achieved", "已完成"),
-    NOT_ACHIEVED: ("not achieved", "未完成"),
-    ON_TRACK: ("on track", "进度正常"),
-    AT_RISK: ("at risk", "有风险"),
-    OFF_TRACK: ("off track", "进度滞后"),
-    NO_DATA: ("no data", "暂无数据"),
-    TARGET_PENDING: ("target pending", "目标待下达"),
+    ACHIEVED: pgettext_lazy("status", "achieved"),
+    NOT_ACHIEVED: pgettext_lazy("status", "not achieved"),
+    ON_TRACK: pgettext_lazy("status", "on track"),
+    AT_RISK: pgettext_lazy("status", "at risk"),
+    OFF_TRACK: pgettext_lazy("status", "off track"),
+    NO_DATA: pgettext_lazy("status", "no data"),
+    TARGET_PENDING: pgettext_lazy("status", "target pending"),
 }
+_LABELS = Messages(STATUS_LABELS)
 
 ON_TRACK_RATIO = 0.95
 AT_RISK_RATIO = 0.6
@@ -138,6 +113,12 @@ class TargetSpec:
 
 @dataclass(slots=True)
 class Evaluation:
+    """A verdict and the figures behind it; its explanation is worded when asked for, in each language.
+
+    `method` names the rule applied: level, annual_average, cumulative, linked, assessment,
+    assigned, none (no target value), or "" (no figure in the period yet).
+    """
+
     status: str
     final: bool = False
     method: str = ""
@@ -153,17 +134,44 @@ class Evaluation:
     observed_rate: float | None = None
     required_rate: float | None = None
     ratio: float | None = None
-    explanation_en: str = ""
-    explanation_zh: str = ""
-    notes: list[str] = field(default_factory=list)
+    note_items: list[Note] = field(default_factory=list)
+    spec: TargetSpec | None = field(default=None, repr=False)  # the target judged, which explanations quote
+    _worded: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def explanation(self, language: str) -> str:
+        """The verdict in a sentence that shows its figures, in `language` (a Django language code).
+
+        Worded by `indicators.progress.explain` when first asked for, once per language.
+        """
+        text = self._worded.get(language)
+        if text is None:
+            text = self._worded[language] = explain(self, language)
+        return text
+
+    def label(self, language: str) -> str:
+        """The status as a word, in `language`."""
+        return _LABELS.rendered(language)[self.status]
+
+    @property
+    def explanation_en(self) -> str:
+        return self.explanation("en")
+
+    @property
+    def explanation_zh(self) -> str:
+        return self.explanation("zh-hans")
 
     @property
     def label_en(self) -> str:
-        return STATUS_LABELS[self.status][0]
+        return self.label("en")
 
     @property
     def label_zh(self) -> str:
-        return STATUS_LABELS[self.status][1]
+        return self.label("zh-hans")
+
+    @property
+    def notes(self) -> list[str]:
+        """The notes in English ("3 of 5 years"), as the API serves them."""
+        return note_texts(self.note_items, "en")
 
 
 def evaluate(
@@ -176,27 +184,26 @@ def evaluate(
 
     `linked_series`: for an "in step with" target, the figures of the indicator it
     moves with (the area's GDP growth). `level_series`: for a growth target whose
-    growth is not reported, the levels it can be computed from.
+    growth is not reported, the levels it can be computed from. The verdict keeps the spec,
+    which its explanation quotes.
     """
-    if spec.assessment in ("met", "not_met"):
-        return _assessed(spec)
-    if spec.assigned and spec.target_value is None:
-        return Evaluation(
-            TARGET_PENDING,
-            method="assigned",
-            explanation_en="Target to be assigned by the higher level; no figure recorded yet.",
-            explanation_zh="完成上级下达目标:下达目标值尚未录入。",
-        )
     series = [o for o in series if o.value is not None]
-    if spec.linked:
-        return _linked(spec, series, list(linked_series))
-    if spec.target_value is None:
-        return Evaluation(NO_DATA, method="none", explanation_en="No target value.", explanation_zh="无目标值。")
-    if spec.cumulative:
-        return _cumulative(spec, series)
-    if spec.annual_average:
-        return _annual_average(spec, series, list(level_series))
-    return _level(spec, series)
+    if spec.assessment in ("met", "not_met"):
+        result = Evaluation(ACHIEVED if spec.assessment == "met" else NOT_ACHIEVED, final=True, method="assessment")
+    elif spec.assigned and spec.target_value is None:
+        result = Evaluation(TARGET_PENDING, method="assigned")
+    elif spec.linked:
+        result = _linked(spec, series, list(linked_series))
+    elif spec.target_value is None:
+        result = Evaluation(NO_DATA, method="none")
+    elif spec.cumulative:
+        result = _cumulative(spec, series, float(spec.target_value))
+    elif spec.annual_average:
+        result = _annual_average(spec, series, list(level_series), float(spec.target_value))
+    else:
+        result = _level(spec, series, float(spec.target_value))
+    result.spec = spec
+    return result
 
 
 # --- comparisons ----------------------------------------------------------
@@ -228,37 +235,49 @@ def _mid_status(ratio: float) -> str:
     return OFF_TRACK
 
 
-def _final_status(spec: TargetSpec, value: float, target: float) -> str:
-    return ACHIEVED if meets(spec, value, target) else NOT_ACHIEVED
+def _final(spec: TargetSpec, result: Evaluation, value: float, target: float) -> Evaluation:
+    """The verdict once the figures cover the target year or the whole period."""
+    result.final = True
+    result.status = ACHIEVED if meets(spec, value, target) else NOT_ACHIEVED
+    return result
+
+
+def _so_far(
+    method: str, first: int | None, last: Observation, value: float, target: float, expected: float
+) -> Evaluation:
+    """A verdict, not judged yet, on a figure over the period so far: an average, a total, a rate."""
+    result = Evaluation(NO_DATA, method=method, year=last.year, first_year=first, reference_year=last.measured_year)
+    result.value, result.target, result.expected, result.gap = value, target, expected, value - expected
+    return result
 
 
 # --- the kinds of target --------------------------------------------------
 
 
-def _level(spec: TargetSpec, series: list[Observation]) -> Evaluation:
+def _level(spec: TargetSpec, series: list[Observation], target: float) -> Evaluation:
     """A level or share to reach by the target year, along a straight path."""
-    target = float(spec.target_value)
     singles = sorted(
         (o for o in series if o.is_single_year and spec.period_start <= o.year <= spec.target_year),
         key=lambda o: (o.year, o.measured_year),
     )
     if not singles:
-        return _no_data(spec, target)
+        return Evaluation(NO_DATA, target=target)
     latest = singles[-1]
     value = float(latest.value)
     result = Evaluation(
         NO_DATA, method="level", year=latest.year, reference_year=latest.measured_year, value=value, target=target
     )
-    baseline, base_year = _baseline(spec, series, latest)
-    if baseline is not None and target != baseline:
-        result.progress = (value - baseline) / (target - baseline)
+    base = _baseline(spec, series, latest)
+    if base is not None and target != base[0]:
+        result.progress = (value - base[0]) / (target - base[0])
     if latest.year == spec.target_year:
-        result.final = True
-        result.status = _final_status(spec, value, target)
         result.expected, result.gap, result.anticipated = target, value - target, value
-        return _explain_final(spec, result)
+        return _final(spec, result, value, target)
     t_value, t_target = latest.measured_year, spec.target_year
-    if baseline is not None and t_value > base_year:
+    observed: float | None = None
+    required: float | None = None
+    if base is not None and t_value > base[1]:
+        baseline, base_year = base
         required = (target - baseline) / (t_target - base_year)
         observed = (value - baseline) / (t_value - base_year)
         result.required_rate, result.observed_rate = required, observed
@@ -267,23 +286,23 @@ def _level(spec: TargetSpec, series: list[Observation]) -> Evaluation:
         result.anticipated = value + observed * (t_target - t_value)
     if meets(spec, value, target):
         result.status = ON_TRACK
-        result.notes.append("already meets the target")
-    elif result.required_rate is None:
+        result.note_items.append(Note(NoteKind.ALREADY_MET))
+    elif observed is None or required is None:
         result.status = AT_RISK
-        result.notes.append("one figure, no trend yet")
-    elif spec.sense * result.required_rate <= 0:
+        result.note_items.append(Note(NoteKind.NO_TREND))
+    elif spec.sense * required <= 0:
         result.status = OFF_TRACK
-        result.notes.append("the baseline met the target; the latest figure no longer does")
+        result.note_items.append(Note(NoteKind.BASELINE_MET))
     else:
-        result.ratio = result.observed_rate / result.required_rate
+        result.ratio = observed / required
         result.status = _mid_status(result.ratio)
         if result.ratio < 0:
-            result.notes.append("moving away from the target")
-    return _explain_mid(spec, result)
+            result.note_items.append(Note(NoteKind.MOVING_AWAY))
+    return result
 
 
-def _baseline(spec: TargetSpec, series: list[Observation], latest: Observation) -> tuple[float | None, int | None]:
-    """The target's baseline, or failing that the earliest single-year figure before the latest."""
+def _baseline(spec: TargetSpec, series: list[Observation], latest: Observation) -> tuple[float, int] | None:
+    """The target's baseline and its year, or failing that the earliest single-year figure before the latest."""
     if spec.baseline_value is not None:
         return float(spec.baseline_value), spec.baseline_year or spec.period_start - 1
     earlier = [
@@ -292,7 +311,7 @@ def _baseline(spec: TargetSpec, series: list[Observation], latest: Observation) 
         if o.is_single_year and o.measured_year < latest.measured_year and o.year >= spec.period_start - 1
     ]
     if not earlier:
-        return None, None
+        return None
     first = min(earlier, key=lambda o: o.measured_year)
     return float(first.value), first.measured_year
 
@@ -323,7 +342,9 @@ def _factors(rates: Sequence[float], measure: str) -> tuple[float, list[float]]:
     return sign, [max(_MIN_FACTOR, 1 + sign * r / 100) for r in rates]
 
 
-def _over_period(span, yearly, spec: TargetSpec, combine):
+def _over_period(
+    span: Observation | None, yearly: list[Observation], spec: TargetSpec, combine: Callable[[list[float]], float]
+) -> tuple[float, int, int | None, Observation] | None:
     """(value, years covered, first year, last figure) for the period so far, or None without figures.
 
     A figure reported for a span from the period's start wins when it covers at least as many
@@ -369,34 +390,23 @@ def _growth_from_levels(spec: TargetSpec, levels: list[Observation]) -> list[Obs
     return derived
 
 
-def _annual_average(spec: TargetSpec, series: list[Observation], levels: list[Observation]) -> Evaluation:
+def _annual_average(
+    spec: TargetSpec, series: list[Observation], levels: list[Observation], target: float
+) -> Evaluation:
     """年均: an average annual rate (compound) or amount (arithmetic) over the period."""
-    target = float(spec.target_value)
     span, yearly = _period_figures(spec, series)
-    note = ""
+    from_levels = False
     if not yearly and not span and levels and spec.measure == "growth":
         yearly = _growth_from_levels(spec, levels)
-        note = "growth computed from the reported levels (nominal)"
+        from_levels = True
     period = _over_period(span, yearly, spec, lambda values: _average_of(spec, values))
     if period is None:
-        return _no_data(spec, target)
+        return Evaluation(NO_DATA, target=target)
     average, covered, first, last = period
-    result = Evaluation(
-        NO_DATA,
-        method="annual_average",
-        year=last.year,
-        first_year=first,
-        reference_year=last.measured_year,
-        value=average,
-        target=target,
-        expected=target,
-        gap=average - target,
-        observed_rate=average,
-        required_rate=target,
-        anticipated=average,
-    )
-    if note:
-        result.notes.append(note)
+    result = _so_far("annual_average", first, last, average, target, target)
+    result.observed_rate, result.required_rate, result.anticipated = average, target, average
+    if from_levels:
+        result.note_items.append(Note(NoteKind.FROM_LEVELS))
     if spec.measure in COMPOUNDING_MEASURES:
         achieved = _compound_total([average] * covered, spec.measure)
         required = _compound_total([target] * spec.years, spec.measure)
@@ -404,10 +414,8 @@ def _annual_average(spec: TargetSpec, series: list[Observation], levels: list[Ob
         achieved, required = average * covered, target * spec.years
     result.progress = achieved / required if required else None
     if covered >= spec.years:
-        result.final = True
-        result.status = _final_status(spec, average, target)
-        return _explain_final(spec, result)
-    result.notes.append(f"{covered} of {spec.years} years")
+        return _final(spec, result, average, target)
+    result.note_items.append(Note(NoteKind.YEARS_COVERED, covered, spec.years))
     return _judge_rate(spec, result, average, target)
 
 
@@ -423,43 +431,30 @@ def _judge_rate(spec: TargetSpec, result: Evaluation, observed: float, required:
         result.status = _mid_status(result.ratio)
     else:
         result.status = OFF_TRACK
-    return _explain_mid(spec, result)
+    return result
 
 
-def _cumulative(spec: TargetSpec, series: list[Observation]) -> Evaluation:
+def _cumulative(spec: TargetSpec, series: list[Observation], target: float) -> Evaluation:
     """[ ]: a total over the period's years, compared pro rata mid-period."""
-    target = float(spec.target_value)
     span, yearly = _period_figures(spec, series)
     compounding = spec.measure in COMPOUNDING_MEASURES
     period = _over_period(
         span, yearly, spec, lambda values: _compound_total(values, spec.measure) if compounding else sum(values)
     )
     if period is None:
-        return _no_data(spec, target)
+        return Evaluation(NO_DATA, target=target)
     total, covered, first, last = period
     expected = target * covered / spec.years
-    result = Evaluation(
-        NO_DATA,
-        method="cumulative",
-        year=last.year,
-        first_year=first,
-        reference_year=last.measured_year,
-        value=total,
-        target=target,
-        expected=expected,
-        gap=total - expected,
-        progress=total / target if target else None,
-        anticipated=total * spec.years / covered,
-    )
+    result = _so_far("cumulative", first, last, total, target, expected)
+    result.progress = total / target if target else None
+    result.anticipated = total * spec.years / covered
     if covered >= spec.years:
-        result.final = True
-        result.status = _final_status(spec, total, target)
-        return _explain_final(spec, result)
-    result.notes.append(f"{covered} of {spec.years} years")
+        return _final(spec, result, total, target)
+    result.note_items.append(Note(NoteKind.YEARS_COVERED, covered, spec.years))
     if meets(spec, total, target):
         result.status = ON_TRACK
-        result.notes.append("the period total is already reached")
-        return _explain_mid(spec, result)
+        result.note_items.append(Note(NoteKind.TOTAL_REACHED))
+        return result
     return _judge_rate(spec, result, total, expected)
 
 
@@ -473,65 +468,20 @@ def _linked(spec: TargetSpec, series: list[Observation], linked: list[Observatio
     else:
         common = sorted({o.year for o in own_yearly} & {o.year for o in ref_yearly})
         if not common:
-            return Evaluation(
-                NO_DATA,
-                method="linked",
-                explanation_en="No figures for the same years as the linked indicator yet.",
-                explanation_zh="尚无与关联指标同期的数据。",
-            )
+            return Evaluation(NO_DATA, method="linked")
         own_by_year = {o.year: float(o.value) for o in own_yearly}
         ref_by_year = {o.year: float(o.value) for o in ref_yearly}
         own = _compound_mean([own_by_year[y] for y in common], "growth")
         ref = _compound_mean([ref_by_year[y] for y in common], "growth")
         covered, first, last = len(common), common[0], next(o for o in own_yearly if o.year == common[-1])
     linked_spec = TargetSpec(
-        target_year=spec.target_year,
-        period_start=spec.period_start,
-        comparator="about",
-        direction=spec.direction,
-        tolerance=spec.tolerance,
+        spec.target_year, spec.period_start, comparator="about", direction=spec.direction, tolerance=spec.tolerance
     )
-    result = Evaluation(
-        NO_DATA,
-        method="linked",
-        year=last.year,
-        first_year=first,
-        reference_year=last.measured_year,
-        value=own,
-        target=ref,
-        expected=ref,
-        gap=own - ref,
-        observed_rate=own,
-        required_rate=ref,
-        anticipated=own,
-    )
+    result = _so_far("linked", first, last, own, ref, ref)
+    result.observed_rate, result.required_rate, result.anticipated = own, ref, own
     if covered >= spec.years:
-        result.final = True
-        result.status = _final_status(linked_spec, own, ref)
-        return _explain_final(spec, result)
+        return _final(linked_spec, result, own, ref)
     return _judge_rate(linked_spec, result, own, ref)
-
-
-def _assessed(spec: TargetSpec) -> Evaluation:
-    met = spec.assessment == "met"
-    source = spec.assessment_source or "the reviewing body"
-    return Evaluation(
-        ACHIEVED if met else NOT_ACHIEVED,
-        final=True,
-        method="assessment",
-        explanation_en=f"Judged {'met' if met else 'not met'} by {source}.",
-        explanation_zh=f"经{source}评定{'已完成' if met else '未完成'}。",
-    )
-
-
-def _no_data(spec: TargetSpec, target: float) -> Evaluation:
-    return Evaluation(
-        NO_DATA,
-        target=target,
-        explanation_en=f"No figure for {spec.period_start}–{spec.target_year} yet; target {fmt(target)} in "
-        f"{spec.target_year}.",
-        explanation_zh=f"{spec.period_start}—{spec.target_year}年尚无数据;{spec.target_year}年目标{fmt(target)}。",
-    )
 
 
 def expected_path(spec: TargetSpec, series: Iterable[Observation] = ()) -> list[tuple[int, float]]:
@@ -567,91 +517,3 @@ def expected_path(spec: TargetSpec, series: Iterable[Observation] = ()) -> list[
         return [(spec.target_year, target)]
     step = (target - baseline) / (spec.target_year - base_year)
     return [(year, baseline + step * (year - base_year)) for year in range(base_year, spec.target_year + 1)]
-
-
-# --- explanations -----------------------------------------------------------
-
-
-_COMPARATOR_WORDS = {
-    "at_least": ("at least ", "不低于"),
-    "at_most": ("at most ", "不高于"),
-    "about": ("about ", "约"),
-    "exact": ("", ""),
-    "": ("", ""),
-}
-
-
-def _target_words(spec: TargetSpec, result: Evaluation) -> tuple[str, str]:
-    if result.method == "linked":
-        return f"in step with {fmt(result.target)}", f"与{fmt(result.target)}同步"
-    en, zh = _COMPARATOR_WORDS.get(spec.comparator, ("", ""))
-    return f"{en}{fmt(result.target)}", f"{zh}{fmt(result.target)}"
-
-
-def _when(spec: TargetSpec, result: Evaluation) -> tuple[str, str]:
-    """The years a figure covers, and the year it is reported for when that differs."""
-    end = result.reference_year or result.year
-    start = result.first_year if result.first_year is not None else end
-    en = f"{start}–{end}" if start != end else str(end)
-    zh = f"{start}—{end}年" if start != end else f"{end}年"
-    if end != result.year:
-        en += f" (reported for {result.year})"
-        zh += f"(作为{result.year}年数据)"
-    return en, zh
-
-
-def _explain_final(spec: TargetSpec, result: Evaluation) -> Evaluation:
-    when_en, when_zh = _when(spec, result)
-    target_en, target_zh = _target_words(spec, result)
-    label_en, label_zh = STATUS_LABELS[result.status]
-    result.explanation_en = f"{when_en}: {fmt(result.value)} against {target_en}: {label_en}."
-    result.explanation_zh = f"{when_zh}:{fmt(result.value)},目标{target_zh}:{label_zh}。"
-    return _add_notes(result)
-
-
-def _explain_mid(spec: TargetSpec, result: Evaluation) -> Evaluation:
-    when_en, when_zh = _when(spec, result)
-    target_en, target_zh = _target_words(spec, result)
-    label_en, label_zh = STATUS_LABELS[result.status]
-    if result.expected is not None and result.method != "linked":
-        en = (
-            f"{when_en}: {fmt(result.value)} vs expected {fmt(result.expected)} "
-            f"on the way to {target_en} in {spec.target_year}"
-        )
-        zh = f"{when_zh}:{fmt(result.value)},按进度应为{fmt(result.expected)},{spec.target_year}年目标{target_zh}"
-    else:
-        en = f"{when_en}: {fmt(result.value)} against {target_en} in {spec.target_year}"
-        zh = f"{when_zh}:{fmt(result.value)},{spec.target_year}年目标{target_zh}"
-    if result.ratio is not None:
-        en += f" (ratio of observed to required progress {fmt(result.ratio)})"
-        zh += f"(实际进度与所需进度之比{fmt(result.ratio)})"
-    if result.anticipated is not None and result.method in ("level", "cumulative"):
-        en += f"; at this pace {fmt(result.anticipated)} in {spec.target_year}"
-        zh += f";按此速度{spec.target_year}年将达{fmt(result.anticipated)}"
-    result.explanation_en = f"{en}: {label_en}."
-    result.explanation_zh = f"{zh}:{label_zh}。"
-    return _add_notes(result)
-
-
-_NOTE_ZH = {
-    "already meets the target": "已达到目标",
-    "one figure, no trend yet": "仅一个数据,尚无趋势",
-    "the baseline met the target; the latest figure no longer does": "基期已达标,最新数据未达标",
-    "moving away from the target": "偏离目标方向",
-    "the period total is already reached": "期内累计已达目标",
-    "growth computed from the reported levels (nominal)": "增速按总量计算(名义)",
-}
-
-
-def _add_notes(result: Evaluation) -> Evaluation:
-    if result.notes:
-        result.explanation_en += " " + "; ".join(n[0].upper() + n[1:] for n in result.notes) + "."
-        zh = []
-        for note in result.notes:
-            if note.endswith("years") and " of " in note:
-                done, total = note.split(" of ")
-                zh.append(f"已有{done}年数据(共{total.split()[0]}年)")
-            else:
-                zh.append(_NOTE_ZH.get(note, note))
-        result.explanation_zh += ";".join(zh) + "。"
-    return result

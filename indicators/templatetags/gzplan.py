@@ -7,22 +7,36 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 
 from gzplan.lib.numbers import fmt, plain_number
+from indicators.progress.engine import (
+    ACHIEVED,
+    AT_RISK,
+    NO_DATA,
+    NOT_ACHIEVED,
+    OFF_TRACK,
+    ON_TRACK,
+    STATUS_LABELS,
+    STATUSES,
+    TARGET_PENDING,
+)
 
 register = template.Library()
 
-STATUS_TEXT = {
-    "achieved": (_("Achieved"), "✓"),
-    "not_achieved": (_("Not achieved"), "✕"),
-    "on_track": (_("On track"), "●"),
-    "at_risk": (_("At risk"), "▲"),
-    "off_track": (_("Off track"), "▼"),
-    "no_data": (_("No data"), "–"),
-    "target_pending": (_("Target pending"), "…"),
+# The symbol beside each status word: the badge never says it with colour alone.
+STATUS_SYMBOLS = {
+    ACHIEVED: "✓",
+    NOT_ACHIEVED: "✕",
+    ON_TRACK: "●",
+    AT_RISK: "▲",
+    OFF_TRACK: "▼",
+    NO_DATA: "–",
+    TARGET_PENDING: "…",
 }
+# Each status's badge: its label capitalised ("On track", "进度正常"), in the active language, and its symbol.
+STATUS_TEXT = {status: (capfirst(STATUS_LABELS[status]), STATUS_SYMBOLS[status]) for status in STATUSES}
 
 
 @register.filter

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext, pgettext
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from indicators.progress.engine import STATUSES, Observation, TargetSpec, evaluate
+from indicators.progress.engine import STATUS_ORDER, STATUSES, Observation, TargetSpec, evaluate
 
 MID_RANK = {"off_track": 0, "at_risk": 1, "on_track": 2}
 FINAL_RANK = {"not_achieved": 0, "achieved": 1}
@@ -197,3 +201,161 @@ def test_the_engine_never_raises_on_data_the_model_accepts(spec, series, linked,
     result = evaluate(spec, series, linked_series=linked, level_series=levels)
     assert result.status in STATUSES
     assert result.explanation_en and result.explanation_zh
+
+
+@settings(max_examples=300)
+@given(any_accepted_target(), any_series(), any_series(), any_series())
+def test_both_languages_say_the_same_figures(spec, series, linked, levels):
+    result = evaluate(spec, series, linked_series=linked, level_series=levels)
+    assert sorted(_figures(result.explanation_en)) == sorted(_figures(result.explanation_zh))
+    assert result.explanation_en.endswith(".") and result.explanation_zh.endswith("。")
+
+
+# --- the words: one sentence per verdict, from the message catalogue ----------------------
+
+
+def _figures(text: str) -> list[str]:
+    return re.findall(r"-?\d+(?:\.\d+)?", text)
+
+
+def _yearly(*pairs):
+    return [Observation(year, Decimal(str(value))) for year, value in pairs]
+
+
+# Each kind of target mid-period and at the end, with its explanation in both languages (as before
+# the sentences moved to the message catalogue: the same text, byte for byte).
+KINDS = {
+    "level": (
+        TargetSpec(2025, 2021, Decimal(26), baseline_value=Decimal("21.8"), baseline_year=2020),
+        _yearly((2021, 22.7), (2023, 24.4)),
+        _yearly((2025, 25.9)),
+        [],
+        "2023: 24.4 vs expected 24.32 on the way to 26 in 2025 (ratio of observed to required progress 1.03); "
+        "at this pace 26.13 in 2025: on track.",
+        "2023年:24.4,按进度应为24.32,2025年目标26(实际进度与所需进度之比1.03);按此速度2025年将达26.13:进度正常。",
+        "2025: 25.9 against 26: not achieved.",
+        "2025年:25.9,目标26:未完成。",
+    ),
+    "lower is better": (
+        TargetSpec(2025, 2021, Decimal(20), direction="lower", baseline_value=Decimal(22), baseline_year=2020),
+        _yearly((2023, 23)),
+        _yearly((2025, 19)),
+        [],
+        "2023: 23 vs expected 20.8 on the way to 20 in 2025 (ratio of observed to required progress -0.83); "
+        "at this pace 23.67 in 2025: off track. Moving away from the target.",
+        "2023年:23,按进度应为20.8,2025年目标20(实际进度与所需进度之比-0.83);按此速度2025年将达23.67:进度滞后。偏离目标方向。",
+        "2025: 19 against 20: achieved.",
+        "2025年:19,目标20:已完成。",
+    ),
+    "average growth": (
+        TargetSpec(2025, 2021, Decimal(6), comparator="about", measure="growth", annual_average=True),
+        _yearly((2021, 8.1), (2022, 1), (2023, 4.6)),
+        _yearly(*[(year, 6.2) for year in range(2021, 2026)]),
+        [],
+        "2021–2023: 4.53 vs expected 6 on the way to about 6 in 2025 (ratio of observed to required progress 0.75): "
+        "at risk. 3 of 5 years.",
+        "2021—2023年:4.53,按进度应为6,2025年目标约6(实际进度与所需进度之比0.75):有风险。已有3年数据(共5年)。",
+        "2021–2025: 6.2 against about 6: achieved.",
+        "2021—2025年:6.2,目标约6:已完成。",
+    ),
+    "period total": (
+        TargetSpec(2025, 2021, Decimal(110), comparator="at_least", measure="flow", cumulative=True),
+        _yearly((2021, 20), (2022, 21)),
+        [Observation(2024, Decimal(112), 2021, 2024), Observation(2025, Decimal(115), 2021)],
+        [],
+        "2021–2022: 41 vs expected 44 on the way to at least 110 in 2025 (ratio of observed to required progress "
+        "0.93); at this pace 102.5 in 2025: at risk. 2 of 5 years.",
+        "2021—2022年:41,按进度应为44,2025年目标不低于110(实际进度与所需进度之比0.93);按此速度2025年将达102.5:有风险。"
+        "已有2年数据(共5年)。",
+        "2021–2025: 115 against at least 110: achieved.",
+        "2021—2025年:115,目标不低于110:已完成。",
+    ),
+    "in step with GDP": (
+        TargetSpec(2025, 2021, measure="growth", linked=True, annual_average=True),
+        _yearly((2021, 7), (2022, 5)),
+        [Observation(2025, Decimal("7.9"), 2021)],
+        [*_yearly((2021, 8), (2022, 3)), Observation(2025, Decimal(6), 2021)],
+        "2021–2022: 6 against in step with 5.47 in 2025: on track.",
+        "2021—2022年:6,2025年目标与5.47同步:进度正常。",
+        "2021–2025: 7.9 against in step with 6: achieved.",
+        "2021—2025年:7.9,目标与6同步:已完成。",
+    ),
+}
+# The shape every verdict on figures takes: when, the figure, the target (and mid-period the path,
+# the ratio and the pace), the status, then the notes.
+EN_SHAPE = re.compile(
+    r"(?P<when>\d{4}(–\d{4})?): (?P<value>\S+) (against|vs expected \S+ on the way to) (?P<target>[^:]+?)"
+    r"( in \d{4})?( \(ratio of observed to required progress \S+\))?(; at this pace \S+ in \d{4})?"
+    r": (?P<label>[a-z ]+)\.( (?P<notes>.+)\.)?"
+)
+ZH_SHAPE = re.compile(
+    r"(?P<when>\d{4}(—\d{4})?)年:(?P<value>[^,]+),(按进度应为[^,]+,)?(\d{4}年)?目标(?P<target>[^:(;]+)"
+    r"(\(实际进度与所需进度之比[^)]+\))?(;按此速度\d{4}年将达[^:]+)?:(?P<label>[^。]+)。((?P<notes>.+)。)?"
+)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_is_explained_in_the_same_shape_in_both_languages(kind):
+    spec, mid_series, final_series, linked, mid_en, mid_zh, final_en, final_zh = KINDS[kind]
+    mid = evaluate(spec, mid_series, linked_series=linked)
+    final = evaluate(spec, final_series, linked_series=linked)
+    assert (mid.final, final.final) == (False, True)
+    assert (mid.explanation_en, mid.explanation_zh, final.explanation_en, final.explanation_zh) == (
+        mid_en,
+        mid_zh,
+        final_en,
+        final_zh,
+    )
+    for result in (mid, final):
+        en = EN_SHAPE.fullmatch(result.explanation_en)
+        zh = ZH_SHAPE.fullmatch(result.explanation_zh)
+        assert en and zh, (result.explanation_en, result.explanation_zh)
+        assert (en["when"].replace("–", "—"), en["value"], en["label"]) == (zh["when"], zh["value"], result.label_en)
+        assert zh["label"] == result.label_zh
+        assert _figures(en["target"]) == _figures(zh["target"])
+        assert bool(en["notes"]) == bool(zh["notes"]) == bool(result.note_items)
+
+
+def test_the_chinese_explanation_is_the_catalogue_s_translation_of_the_english_sentence():
+    spec = KINDS["level"][0]
+    result = evaluate(spec, _yearly((2025, 26.1)))
+    assert result.explanation_en == "2025: 26.1 against 26: achieved."
+    with translation.override("zh-hans"):
+        sentence = gettext("%(when)s: %(value)s against %(target)s: %(label)s.")
+        year = pgettext("a year", "%(year)s") % {"year": 2025}
+        label = pgettext("status", "achieved")
+    assert (sentence, year, label) == ("%(when)s:%(value)s,目标%(target)s:%(label)s。", "2025年", "已完成")
+    assert result.explanation_zh == sentence % {"when": year, "value": "26.1", "target": "26", "label": label}
+    assert result.label_zh == label
+
+
+def test_without_the_catalogue_the_chinese_explanation_is_the_english_sentence(settings):
+    # Changing where the catalogues are read from forgets the sentences rendered so far, as Django
+    # forgets its catalogues: the Chinese is then the English message itself.
+    before = evaluate(KINDS["average growth"][0], KINDS["average growth"][1])
+    assert before.explanation_zh == KINDS["average growth"][5]  # rendered once, and kept
+    settings.LOCALE_PATHS = []
+    result = evaluate(KINDS["average growth"][0], KINDS["average growth"][1])
+    assert result.explanation_zh == result.explanation_en == KINDS["average growth"][4]
+    assert (result.label_zh, result.notes) == ("at risk", ["3 of 5 years"])
+
+
+def test_notes_are_served_in_english_uncapitalised_and_worded_in_each_language():
+    spec, series = KINDS["lower is better"][0], KINDS["lower is better"][1]
+    result = evaluate(spec, series)
+    assert result.notes == ["moving away from the target"]
+    assert result.explanation_zh.endswith("进度滞后。偏离目标方向。")
+
+
+def test_the_badges_and_scorecards_list_the_engine_s_statuses_as_before():
+    from indicators.templatetags.gzplan import STATUS_TEXT, status_label
+
+    assert sorted(STATUS_ORDER) == sorted(STATUSES) == sorted(STATUS_TEXT)
+    assert STATUS_ORDER == ("achieved", "on_track", "at_risk", "off_track", "not_achieved", "target_pending", "no_data")
+    with translation.override("en"):
+        english = [status_label(status) for status in STATUS_ORDER]
+    with translation.override("zh-hans"):
+        chinese = [status_label(status) for status in STATUS_ORDER]
+    assert english == ["Achieved", "On track", "At risk", "Off track", "Not achieved", "Target pending", "No data"]
+    assert chinese == ["已完成", "进度正常", "有风险", "进度滞后", "未完成", "目标待下达", "暂无数据"]
+    assert [STATUS_TEXT[status][1] for status in STATUS_ORDER] == ["✓", "●", "▲", "▼", "✕", "…", "–"]

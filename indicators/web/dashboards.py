@@ -14,11 +14,9 @@ from django.http import Http404
 
 from districts.models import Area
 from indicators.models import Plan, PlanKind, Target
-from indicators.progress.engine import STATUSES, Evaluation, Observation
+from indicators.progress.engine import STATUS_ORDER, STATUSES, Evaluation, Observation
 from indicators.progress.evaluation import evaluate_values, observations_by_series
 
-# The order statuses are listed in, worst news last so it stands out in a scorecard.
-STATUS_ORDER = ["achieved", "on_track", "at_risk", "off_track", "not_achieved", "target_pending", "no_data"]
 assert sorted(STATUS_ORDER) == sorted(STATUSES)
 
 
