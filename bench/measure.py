@@ -12,8 +12,8 @@ from django.db import connection, transaction
 
 from districts.models import Area
 from indicators.domain import LAST_YEAR
-from indicators.models import ImportBatch, Indicator
 from indicators.jobs import imports as import_jobs
+from indicators.models import ImportBatch, Indicator
 
 IMPORT_GOAL_ROWS_PER_SECOND = 10_000  # issue "Scale and speed, measured"
 

@@ -14,7 +14,7 @@ def ensure_roles(sender: AppConfig, using: str, **kwargs: object) -> None:
 
     # The roles need the indicators app's permissions, which Django creates when that app's
     # own post_migrate runs, after this one: create them now (it is idempotent).
-    for label in ("districts", "indicators", "gzplan", "auth"):
+    for label in ("accounts", "districts", "indicators", "auth"):
         create_permissions(apps.get_app_config(label), verbosity=0, using=using)
     roles.ensure_roles(using)
 

@@ -1,14 +1,13 @@
 from django.apps import AppConfig
+from django.db import connections
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from indicators import db_rules
 
-def reinstall_db_rules(sender, using, **kwargs):
+
+def reinstall_db_rules(sender: AppConfig, using: str, **kwargs: object) -> None:
     """SQLite loses a table's triggers when a migration rebuilds it: put them back after every migrate."""
-    from django.db import connections
-
-    from indicators import db_rules
-
     db_rules.install(connections[using])
 
 
