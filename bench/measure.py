@@ -9,11 +9,12 @@ from contextlib import contextmanager
 from django.contrib.auth.models import User
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.db.models import F
 
 from districts.models import Area
 from indicators.domain import LAST_YEAR
 from indicators.jobs import imports as import_jobs
-from indicators.models import ImportBatch, Indicator
+from indicators.models import ImportBatch, Indicator, ReportedValue
 
 IMPORT_GOAL_ROWS_PER_SECOND = 10_000  # issue "Scale and speed, measured"
 
@@ -45,12 +46,20 @@ def import_file(n: int) -> bytes:
     """A CSV of n yearly figures over every area and indicator (not shares), years from 1950: synthetic."""
     areas = list(Area.objects.values_list("code", flat=True))
     codes = list(Indicator.objects.exclude(measure="share").values_list("code", flat=True))
+    # Figures already stored (the real data) are left out: the file only adds, as the floor's COPY does.
+    stored = set(
+        ReportedValue.objects.filter(quarter=0, span_from=F("year")).values_list(
+            "area__code", "indicator__code", "year"
+        )
+    )
     lines = ["area,indicator,year,value,status,note"]
     for year in range(1950, LAST_YEAR + 1):
         for area in areas:
             for code in codes:
                 if len(lines) > n:
                     return ("\n".join(lines) + "\n").encode()
+                if (area, code, year) in stored:
+                    continue
                 lines.append(f"{area},{code},{year},{len(lines)}.25,preliminary,synthetic benchmark row")
     if len(lines) <= n:
         raise CommandError(f"only {len(lines) - 1} distinct rows are possible here")

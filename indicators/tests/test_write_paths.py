@@ -168,8 +168,11 @@ def test_the_admin_deletes_figures_only_where_its_user_may_write(client, action)
 def test_the_admin_does_not_delete_a_figure_of_a_reviewed_year(root):
     figure = _figure(HAIZHU, 2024)
     YearReview.objects.create(area=figure.area, year=2024, reviewed_by=root.user, reviewed_at=timezone.now())
-    response = root.post(reverse("admin:indicators_reportedvalue_delete", args=[figure.pk]), {"post": "yes"})
+    url = reverse("admin:indicators_reportedvalue_delete", args=[figure.pk])  # /en/…: the tests speak English
+    response = root.post(url, {"post": "yes"})
     assert response.status_code == 403
+    page = response.content.decode()
+    assert "Not allowed" in page and "is frozen; a reviewer must reopen it" in page  # what, and why
     assert ReportedValue.objects.filter(pk=figure.pk).exists()
 
 
