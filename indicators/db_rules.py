@@ -17,7 +17,10 @@ does to add or alter a column), so `install()` runs after every `migrate`
 
 from __future__ import annotations
 
-SHARE_VALUE = "value of a share indicator must lie between 0 and 100"
+from indicators.domain import SHARE_MAX, SHARE_MIN
+
+LO, HI = int(SHARE_MIN), int(SHARE_MAX)  # the share rule of indicators.domain, written into SQL
+SHARE_VALUE = f"value of a share indicator must lie between {LO} and {HI}"
 TARGET_YEAR = "target year lies outside the plan period"
 CUMULATIVE_SHARE = "a cumulative target cannot be on a share indicator"
 
@@ -25,7 +28,7 @@ SQLITE = [
     f"""
     CREATE TRIGGER IF NOT EXISTS value_share_bounds_{op}
     BEFORE {op.upper()} ON indicators_reportedvalue FOR EACH ROW
-    WHEN (CAST(NEW.value AS REAL) < 0 OR CAST(NEW.value AS REAL) > 100)
+    WHEN (CAST(NEW.value AS REAL) < {LO} OR CAST(NEW.value AS REAL) > {HI})
          AND (SELECT measure FROM indicators_indicator WHERE id = NEW.indicator_id) = 'share'
     BEGIN SELECT RAISE(ABORT, '{SHARE_VALUE}'); END;
     """
@@ -44,9 +47,9 @@ SQLITE = [
             AND (SELECT measure FROM indicators_indicator WHERE id = NEW.indicator_id) = 'share';
         SELECT RAISE(ABORT, '{SHARE_VALUE}')
         WHERE (SELECT measure FROM indicators_indicator WHERE id = NEW.indicator_id) = 'share'
-            AND (CAST(NEW.target_value AS REAL) NOT BETWEEN 0 AND 100
-                 OR CAST(NEW.baseline_value AS REAL) NOT BETWEEN 0 AND 100
-                 OR CAST(NEW.original_value AS REAL) NOT BETWEEN 0 AND 100);
+            AND (CAST(NEW.target_value AS REAL) NOT BETWEEN {LO} AND {HI}
+                 OR CAST(NEW.baseline_value AS REAL) NOT BETWEEN {LO} AND {HI}
+                 OR CAST(NEW.original_value AS REAL) NOT BETWEEN {LO} AND {HI});
     END;
     """
     for op in ("insert", "update")
@@ -69,10 +72,10 @@ POSTGRES = [
         RETURN NEW;
     END $$ LANGUAGE plpgsql;
     """,
-    """
+    f"""
     DROP TRIGGER IF EXISTS value_share_bounds ON indicators_reportedvalue;
     CREATE TRIGGER value_share_bounds BEFORE INSERT OR UPDATE ON indicators_reportedvalue
-    FOR EACH ROW WHEN (NEW.value < 0 OR NEW.value > 100) EXECUTE FUNCTION gzplan_value_share_bounds();
+    FOR EACH ROW WHEN (NEW.value < {LO} OR NEW.value > {HI}) EXECUTE FUNCTION gzplan_value_share_bounds();
     """,
     f"""
     CREATE OR REPLACE FUNCTION gzplan_target_checks() RETURNS trigger AS $$
@@ -88,8 +91,8 @@ POSTGRES = [
             IF NEW.is_cumulative THEN
                 RAISE EXCEPTION '{CUMULATIVE_SHARE}' USING ERRCODE = 'check_violation';
             END IF;
-            IF NEW.target_value NOT BETWEEN 0 AND 100 OR NEW.baseline_value NOT BETWEEN 0 AND 100
-               OR NEW.original_value NOT BETWEEN 0 AND 100 THEN
+            IF NEW.target_value NOT BETWEEN {LO} AND {HI} OR NEW.baseline_value NOT BETWEEN {LO} AND {HI}
+               OR NEW.original_value NOT BETWEEN {LO} AND {HI} THEN
                 RAISE EXCEPTION '{SHARE_VALUE}' USING ERRCODE = 'check_violation';
             END IF;
         END IF;

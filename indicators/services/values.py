@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from districts.access import can_edit_area, frozen_message, frozen_reviews
 from districts.models import Area
 from gzplan.lib.numbers import plain_number
+from indicators.domain import share_in_range
 from indicators.models import Indicator, RejectedEdit, ReportedValue, ValueStatus
 from indicators.services.copy import CHUNK, copy_available, copy_create
 
@@ -422,7 +423,7 @@ def _row_problem(row: dict, area, indicator) -> tuple[str, str, str] | None:
         return ("invalid", "quarter", "A quarterly figure covers one year: span_from must equal the year.")
     if (row.get("reference_year") or year) > year:
         return ("invalid", "reference_year", f"reference_year {row['reference_year']} is after the year {year}.")
-    if indicator.is_share and not (Decimal(0) <= row["value"] <= Decimal(100)):
+    if indicator.is_share and not share_in_range(row["value"]):
         return ("invalid", "value", f"A share lies between 0 and 100 ({indicator.code} is a share).")
     return None
 
