@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import caches
+from django.utils import translation
 from hypothesis import settings
+
+from indicators.real_data import load_real_data
 
 # Property tests check invariants, not speed: no per-example deadline, which a loaded CI machine
 # (browser tests, another suite) can exceed and turn into a spurious failure.
@@ -17,8 +21,6 @@ pytest_plugins = ["gzplan.tests.browser"]
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real plan data once into the test database; each test runs in a rolled-back transaction."""
-    from indicators.real_data import load_real_data
-
     with django_db_blocker.unblock():
         load_real_data()
 
@@ -26,8 +28,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def english_messages():
     """Tests read validation and error messages in English; pages choose their language by URL."""
-    from django.utils import translation
-
     with translation.override("en"):
         yield
 
@@ -35,6 +35,4 @@ def english_messages():
 @pytest.fixture(autouse=True)
 def fresh_read_cache():
     """Each test starts with no cached pages: a test may change settings that a cached page does not know of."""
-    from django.core.cache import caches
-
     caches["reads"].clear()

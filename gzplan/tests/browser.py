@@ -68,6 +68,19 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
+from django.db.migrations.loader import MigrationLoader
+from django.test import TestCase, TransactionTestCase
+from playwright.sync_api import sync_playwright
+
+from indicators.models import Plan
+from indicators.real_data import load_real_data
 
 CHROMIUM = Path("/usr/bin/chromium")
 # As python-svc.md describes for this machine: without the networking flags Chromium keeps trying to
@@ -285,8 +298,6 @@ _saved_env: list[str | None] = []
 
 def _plain_connections() -> dict:
     """The main thread's database connections, as Django finds them when no event loop runs here."""
-    from django.db import connections
-
     return {alias: connections[alias] for alias in connections}
 
 
@@ -295,8 +306,6 @@ def _pin_connections(plain: dict) -> None:
     asgiref Local, which switches to a per-context store as soon as a loop runs in the thread: without
     this, a browser test would open second connections, outside the test's transaction, and leave them
     open (PostgreSQL then refuses to drop the test database at the end)."""
-    from django.db import connections
-
     for alias, connection in plain.items():
         connections[alias] = connection
 
@@ -329,18 +338,11 @@ def _browser_off() -> None:
 
 
 def _has_real_data() -> bool:
-    from indicators.models import Plan
-
     return Plan.objects.exists()
 
 
 def _snapshot_models(connection) -> list:
     """The models Django's own test snapshot covers (BaseDatabaseCreation.serialize_db_to_string)."""
-    from django.apps import apps
-    from django.conf import settings
-    from django.db import router
-    from django.db.migrations.loader import MigrationLoader
-
     migrated = MigrationLoader(connection).migrated_apps
     return [
         model
@@ -358,8 +360,6 @@ def _snapshot_models(connection) -> list:
 
 def dump_database(alias: str) -> list[dict]:
     """Every row of the database, in Django's "python" serialization (exact: no rounding of times)."""
-    from django.core import serializers
-    from django.db import connections
 
     def rows():
         for model in _snapshot_models(connections[alias]):
@@ -369,24 +369,13 @@ def dump_database(alias: str) -> list[dict]:
 
 
 def _take_snapshot() -> dict[str, list[dict]]:
-    from django.db import DEFAULT_DB_ALIAS
-
     if not _has_real_data():  # an earlier transactional test, outside the harness, flushed it
-        from indicators.real_data import load_real_data
-
         load_real_data()
     return {DEFAULT_DB_ALIAS: dump_database(DEFAULT_DB_ALIAS)}
 
 
 def restore_snapshot(snapshot: dict[str, list[dict]]) -> None:
     """Empty the test database and write the snapshot back, primary keys and all."""
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-    from django.core import serializers
-    from django.core.management import call_command
-    from django.core.management.color import no_style
-    from django.db import connections, router, transaction
-
     for alias, rows in snapshot.items():
         connection = connections[alias]
         # The test's own flush has run post_migrate, which re-created content types and permissions
@@ -413,8 +402,6 @@ def restore_snapshot(snapshot: dict[str, list[dict]]) -> None:
 
 def _is_transactional(item: pytest.Item) -> bool:
     """Whether pytest-django (or Django) flushes the database after this test, as its own ordering decides."""
-    from django.test import TestCase, TransactionTestCase
-
     cls = getattr(item, "cls", None)
     if cls is not None and issubclass(cls, TransactionTestCase):
         return not issubclass(cls, TestCase)
@@ -540,8 +527,6 @@ class _Chromium:
     def acquire(cls):
         global _loop
         if cls.browser is None:
-            from playwright.sync_api import sync_playwright
-
             plain = _plain_connections()
             playwright = sync_playwright().start()
             _loop = asyncio.get_running_loop()

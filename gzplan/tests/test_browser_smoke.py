@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -9,10 +10,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from gzplan.tests.browser import expect_problems, expect_status, screenshot
+from gzplan.tests import browser as harness
+from gzplan.tests.browser import dump_database, expect_problems, expect_status, screenshot
+from indicators.models import Plan
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,8 +46,6 @@ def test_the_admin_login_page_in_both_languages(page, live_server, page_locale, 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("page_locale", ["en"])
 def test_the_live_server_sees_the_real_data(page, live_server, django_user_model):
-    from indicators.models import Plan
-
     django_user_model.objects.create_superuser("browser", password="pw-for-browser-tests")
     page.goto(live_server.url + reverse("admin:indicators_plan_changelist"))
     page.fill("#id_username", "browser")
@@ -92,10 +94,6 @@ def test_the_harness_catches_console_errors_and_uncaught_exceptions(page, page_p
 def test_a_browser_test_keeps_the_main_threads_database_connection(page):
     """Playwright marks its loop as running here, which makes Django's connection store switch to a
     per-context one: the harness pins the thread's own connections there, so there is only one."""
-    import asyncio
-
-    from django.db import connections
-
     loop = asyncio.get_running_loop()  # marked as running for the whole browser test
     during = connections["default"]
     asyncio._set_running_loop(None)
@@ -142,10 +140,6 @@ def test_a_console_error_fails_the_test_and_leaves_a_screenshot(tmp_path):
 
 def test_the_real_data_is_intact_after_the_browser_tests(real_data_snapshot, django_db_blocker):
     """pytest-django runs this database-free test after every transactional one: the snapshot must be back."""
-    from django.db import DEFAULT_DB_ALIAS
-
-    from gzplan.tests.browser import dump_database
-
     with django_db_blocker.unblock():
         now = dump_database(DEFAULT_DB_ALIAS)
     assert len(now) == len(real_data_snapshot[DEFAULT_DB_ALIAS])
@@ -153,8 +147,6 @@ def test_the_real_data_is_intact_after_the_browser_tests(real_data_snapshot, dja
 
 
 def test_screenshots_go_under_test_artifacts():
-    from gzplan.tests import browser as harness
-
     if not os.environ.get("GZPLAN_TEST_ARTIFACTS"):
         assert harness.SCREENSHOTS_DIR == ROOT / "test-artifacts" / "screenshots"
     with pytest.raises(ValueError):

@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.cache import caches
 from django.db import connection, transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 
 from districts.models import Area
 from districts.roles import CITY_ANALYST
@@ -140,9 +142,6 @@ def test_the_content_type_asked_for_is_part_of_the_key(client, settings):
 
 @pytest.mark.django_db
 def test_a_page_with_a_csrf_token_is_never_shared(client, rf):
-    from django.http import HttpResponse
-    from django.middleware.csrf import get_token
-
     def form_page(request):
         return HttpResponse(f"<input name=csrfmiddlewaretoken value={get_token(request)}>")
 

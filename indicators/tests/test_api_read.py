@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -260,8 +262,6 @@ def test_reads_can_be_made_private(api, accounts, settings):
 
 
 def test_requests_beyond_the_rate_are_refused_with_429(api, settings):
-    from django.core.cache import cache
-
     cache.clear()
     settings.API_THROTTLE_RATES = {"anon": "3/m", "token": ""}
     assert [api.get("/areas").status_code for _ in range(4)] == [200, 200, 200, 429]
@@ -342,8 +342,6 @@ def _more_values(n: int) -> None:
 
 
 def test_the_api_benchmark_runs_and_leaves_the_database_as_it_was():
-    from django.core.management import call_command
-
     before = ReportedValue.objects.count()
     out = io.StringIO()
     call_command("bench_api", values=50, runs=2, warmup=0, stdout=out)

@@ -4,18 +4,17 @@ change, is refused another district; and a large import runs in the background w
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
+from districts.models import Area, AreaAccess
 from gzplan.tests.browser import expect_status, screenshot
+from indicators.models import Indicator, ReportedValue
 
 PASSWORD = "pw-for-browser-tests-1"
 
 
 def analyst(django_user_model, username: str, area_code: str, role: str = "district analyst"):
-    from django.contrib.auth.models import Group
-
-    from districts.models import Area, AreaAccess
-
     user = django_user_model.objects.create_user(username, password=PASSWORD)
     user.groups.add(Group.objects.get(name=role))
     AreaAccess.objects.create(user=user, area=Area.objects.get(code=area_code))
@@ -67,8 +66,6 @@ def test_a_district_analyst_enters_a_year_and_the_dashboard_shows_it(page, live_
 @pytest.mark.parametrize("page_locale", ["en"])
 def test_a_large_import_shows_its_progress_and_then_its_preview(page, live_server, django_user_model, settings,
                                                                 tmp_path, page_locale):  # fmt: skip
-    from indicators.models import Indicator, ReportedValue
-
     settings.GZPLAN_IMPORT_IN_BACKGROUND = True
     settings.GZPLAN_IMPORT_BACKGROUND_ROWS = 100
     analyst(django_user_model, "city-analyst", "440100", "city analyst")

@@ -6,11 +6,12 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.test import Client
 
-from districts.models import Area, YearReview
+from districts.models import Area, AreaAccess, YearReview
 from districts.roles import ADMINISTRATOR, REVIEWER
+from indicators import services
 from indicators.models import Indicator, RejectedEdit, ReportedValue
 from indicators.tests.conftest import CITY, HAIZHU, TIANHE, make_account
 
@@ -99,8 +100,6 @@ def test_a_share_out_of_range_and_a_big_jump_are_caught(accounts):
     confirmed = client.post(GRID, grid_form(client, fixed_asset_investment__value="900",
                                             fixed_asset_investment__note="new industrial park counted"))  # fmt: skip
     assert confirmed.status_code == 302
-    from indicators import services
-
     with pytest.raises(services.BatchRejected) as refused:
         services.upsert_values([{"area": HAIZHU, "indicator": share.code, "year": 2024, "value": Decimal(120)}],
                                user=accounts["haizhu_analyst"].user)  # fmt: skip
@@ -179,11 +178,7 @@ def test_the_history_page_and_an_administrators_restore(accounts):
 
     assert client.post(f"/en/values/{value.pk}/restore/{first.history_id}/", {"version": 2}).status_code == 403
     admin = User.objects.create_user("chief", is_staff=True)
-    from django.contrib.auth.models import Group
-
     admin.groups.add(Group.objects.get(name=ADMINISTRATOR))
-    from districts.models import AreaAccess
-
     AreaAccess.objects.create(user=admin, area=Area.objects.get(code=CITY))
     restored = logged_in(admin).post(f"/en/values/{value.pk}/restore/{first.history_id}/", {"version": 2})
     assert restored.status_code == 302

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 
 from indicators.models import Indicator, Plan, ReportedValue, Target
 from indicators.progress.engine import evaluate
@@ -91,8 +92,6 @@ def test_bulk_and_single_evaluation_agree_on_the_real_data():
 
 
 def test_the_benchmark_command_runs_on_a_tiny_size_and_leaves_nothing_behind(capsys):
-    from django.core.management import call_command
-
     before = (Target.objects.count(), ReportedValue.objects.count(), Indicator.objects.count())
     call_command("bench_progress", targets=14, years=3, runs=1)
     out = capsys.readouterr().out

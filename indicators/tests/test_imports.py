@@ -3,6 +3,7 @@ problem, and leaves the database exactly as it was."""
 
 from __future__ import annotations
 
+import gc
 import io
 import re
 from decimal import Decimal
@@ -11,10 +12,12 @@ from html import unescape
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 
 from districts.models import Area
 from gzplan.tests.browser import dump_database
+from indicators.jobs.imports import without_cycle_collection
 from indicators.models import ImportBatch, Indicator, ReportedValue
 from indicators.tests.conftest import HAIZHU
 
@@ -242,22 +245,14 @@ def test_imports_need_an_analyst(client, accounts):
 
 
 def test_the_import_benchmark_runs_and_writes_nothing():
-    import io as _io
-
-    from django.core.management import call_command
-
     before = dump()
-    out = _io.StringIO()
+    out = io.StringIO()
     call_command("bench_import", rows=300, stdout=out)
     assert "rows per second" in out.getvalue() and "goal:" in out.getvalue()
     assert dump() == before
 
 
 def test_the_cycle_collector_pauses_during_an_import_and_resumes_after():
-    import gc
-
-    from indicators.jobs.imports import without_cycle_collection
-
     seen = []
 
     @without_cycle_collection

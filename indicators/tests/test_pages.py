@@ -7,12 +7,14 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from districts.models import Area
 from indicators.models import Indicator, Plan, ReportedValue, Target
 from indicators.tests import factories
+from indicators.web import pages as views
 
 pytestmark = pytest.mark.django_db
 
@@ -219,16 +221,12 @@ def test_each_page_issues_the_same_number_of_queries_with_ten_times_the_data(cli
 
 
 def test_the_page_benchmark_runs(capsys):
-    from django.core.management import call_command
-
     call_command("bench_pages", runs=1, warmup=0)
     out = capsys.readouterr().out
     assert "scorecard" in out and "goal: median under 50 ms" in out
 
 
 def test_the_indicator_page_lists_the_areas_in_pages(client, monkeypatch):
-    from indicators.web import pages as views
-
     monkeypatch.setattr(views, "AREAS_PER_PAGE", 5)
     first = client.get("/en/indicators/gdp/?year=2020")
     assert first.status_code == 200

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from districts.models import Area
 from indicators.models import Indicator, Plan, PlanNote, ReportedValue, SourceDocument, Target
@@ -36,9 +39,6 @@ def test_the_round_trip_reproduces_everything(client, fmt):
     assert response.status_code == 200
     data = response.content
     if fmt == "zip":
-        import io
-        import zipfile
-
         values_csv = zipfile.ZipFile(io.BytesIO(data)).read("values.csv").decode("utf-8-sig")
         assert "'=HYPERLINK" in values_csv and "'+86 统计局" in values_csv
     empty_the_database()
@@ -64,8 +64,6 @@ def test_the_commands_write_and_read_a_file(tmp_path):
 def test_a_file_that_is_not_an_export_is_refused(tmp_path):
     path = tmp_path / "nothing.json"
     path.write_text('{"hello": 1}')
-    from django.core.management.base import CommandError
-
     before = portable.export_everything()
     with pytest.raises(CommandError, match="not a gzplan export"):
         call_command("import_everything", str(path))

@@ -13,6 +13,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from indicators.progress.engine import STATUS_ORDER, STATUSES, Observation, TargetSpec, evaluate
+from indicators.templatetags.gzplan import STATUS_TEXT, status_label
 
 MID_RANK = {"off_track": 0, "at_risk": 1, "on_track": 2}
 FINAL_RANK = {"not_achieved": 0, "achieved": 1}
@@ -348,8 +349,6 @@ def test_notes_are_served_in_english_uncapitalised_and_worded_in_each_language()
 
 
 def test_the_badges_and_scorecards_list_the_engine_s_statuses_as_before():
-    from indicators.templatetags.gzplan import STATUS_TEXT, status_label
-
     assert sorted(STATUS_ORDER) == sorted(STATUSES) == sorted(STATUS_TEXT)
     assert STATUS_ORDER == ("achieved", "on_track", "at_risk", "off_track", "not_achieved", "target_pending", "no_data")
     with translation.override("en"):

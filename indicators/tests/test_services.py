@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 
 from indicators import services
 from indicators.models import ReportedValue
@@ -63,8 +64,6 @@ def test_a_stale_version_is_refused_and_the_current_value_stands():
 
 
 def test_a_share_above_100_is_refused_by_validation_with_a_message():
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError, match="A share lies between 0 and 100"):
         record(value=Decimal("120"))
 
