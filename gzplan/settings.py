@@ -236,15 +236,26 @@ GZPLAN_JUMP_THRESHOLD = float(os.environ.get("GZPLAN_JUMP_THRESHOLD", "0.5"))
 # the page showing their progress (kept in the "progress" cache, shared by the processes).
 GZPLAN_IMPORT_BACKGROUND_ROWS = env_int("GZPLAN_IMPORT_BACKGROUND_ROWS", 2000)
 GZPLAN_IMPORT_IN_BACKGROUND = env_bool("GZPLAN_IMPORT_IN_BACKGROUND", True)
+# REDIS_URL (redis://host:6379/0): the caches that must be the same for every web process and the
+# worker live in Redis, through Django's own Redis backend: the API's rate limits (per user and per
+# client address, not per process) and the progress of imports. Without it, one machine: the rate
+# limits per process, the progress on the local disk.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+SHARED_CACHE: dict[str, object] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "gzplan"}
+    if REDIS_URL
+    else {}
+)
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": SHARED_CACHE or {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Rendered pages and API reads, per process, keyed by the data version (gzplan.lib.freshness).
     "reads": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "reads",
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("GZPLAN_READ_CACHE_ENTRIES", "300"))},
     },
-    "progress": {
+    "progress": SHARED_CACHE
+    or {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": BASE_DIR / "var" / "cache" / "progress",
     },
