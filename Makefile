@@ -1,5 +1,5 @@
 # The README's commands. `make run` serves the real data on the embedded SQLite
-# database; `make test` runs the whole suite on SQLite and on PostgreSQL.
+# database, with the task worker that runs imports; `make test` runs the whole suite on SQLite and on PostgreSQL.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
@@ -28,8 +28,9 @@ run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_real_data
 	DEBUG=1 $(PY) manage.py create_local_admin
-	@echo "Serving gzplan at http://127.0.0.1:$(PORT)/ (admin console: /admin/, API docs: /api/v1/docs)"
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Serving gzplan at http://127.0.0.1:$(PORT)/ (admin console: /admin/, API docs: /api/v1/docs), with a task worker"
+	DEBUG=1 $(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install migrations-check imports typecheck test-sqlite test-postgres
 

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "gzplan",
     "accounts",
     "districts",
@@ -159,6 +161,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(SQLITE_PATH),
+            # The web server and the task worker share the file: write-ahead logging lets pages read
+            # while an import writes, and a writer waits for the other rather than failing at once.
+            "OPTIONS": {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"},
         }
     }
 
@@ -232,10 +237,26 @@ LOGGING = {
 # share of last year's (0.5: by more than half), like DHIS2's outlier follow-up.
 GZPLAN_JUMP_THRESHOLD = float(os.environ.get("GZPLAN_JUMP_THRESHOLD", "0.5"))
 
-# Spreadsheet imports with more rows than this are checked and imported in the background,
-# the page showing their progress (kept in the "progress" cache, shared by the processes).
-GZPLAN_IMPORT_BACKGROUND_ROWS = env_int("GZPLAN_IMPORT_BACKGROUND_ROWS", 2000)
-GZPLAN_IMPORT_IN_BACKGROUND = env_bool("GZPLAN_IMPORT_IN_BACKGROUND", True)
+# Background work (spreadsheet imports; later reports and reminders) through Django's Tasks API
+# (the django-tasks backport of Django 6's django.tasks): a worker process runs it, never a web
+# process. GZPLAN_TASKS_BACKEND: "database" (default: a queue in the application's own database,
+# SQLite or PostgreSQL, worked by `manage.py db_worker`), "rq" (RQ on REDIS_URL, worked by
+# `manage.py rqworker`; needs the django-tasks-rq package) or "immediate" (in the request: tests).
+TASK_BACKENDS = {
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+GZPLAN_TASKS_BACKEND = os.environ.get("GZPLAN_TASKS_BACKEND", "database")
+if GZPLAN_TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"GZPLAN_TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}")
+TASKS = {"default": TASK_BACKENDS[GZPLAN_TASKS_BACKEND]}
+if GZPLAN_TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+# A job whose progress has not moved for this long is taken for dead (its worker was killed or lost):
+# the import is marked failed, nothing of it written, and the user may try again.
+GZPLAN_JOB_STALE_SECONDS = env_int("GZPLAN_JOB_STALE_SECONDS", 120)
 # REDIS_URL (redis://host:6379/0): the caches that must be the same for every web process and the
 # worker live in Redis, through Django's own Redis backend: the API's rate limits (per user and per
 # client address, not per process) and the progress of imports. Without it, one machine: the rate

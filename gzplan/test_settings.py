@@ -17,5 +17,10 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # No rate limits unless a test sets them: the fuzzing tests send thousands of requests.
 API_THROTTLE_RATES = {"anon": "", "token": ""}
-# Imports run in the request, so tests see their outcome at once (one test turns the background on).
-GZPLAN_IMPORT_IN_BACKGROUND = False
+# Background work runs in the request, so tests see its outcome at once; the tests of the worker
+# start a real one (indicators/tests/test_worker.py) on the database queue.
+if "GZPLAN_TASKS_BACKEND" not in os.environ:
+    TASKS = {"default": TASK_BACKENDS["immediate"]}  # noqa: F405
+# A file, not memory, when the tests run on SQLite: a worker process must see the test database.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-gzplan.sqlite3")}  # noqa: F405

@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("imports/<int:pk>/", import_views.import_batch, name="import-batch"),
     path("imports/<int:pk>/progress.json", import_views.import_progress, name="import-progress"),
     path("imports/<int:pk>/confirm/", import_views.import_confirm, name="import-confirm"),
+    path("imports/<int:pk>/retry/", import_views.import_retry, name="import-retry"),
     path("values/<int:pk>/", entry_views.value_history, name="value-history"),
     path("export/everything.<str:fmt>", import_views.export_everything, name="export-everything"),
     path("values/<int:pk>/restore/<int:history_id>/", entry_views.restore_value, name="value-restore"),

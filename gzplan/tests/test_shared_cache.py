@@ -89,7 +89,7 @@ def test_without_redis_url_the_caches_stay_on_this_machine():
     }
 
 
-def test_the_compose_deployment_gives_the_web_app_its_redis():
+def test_the_compose_deployment_gives_the_web_app_its_redis_and_a_worker():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
     assert {"db", "redis", "web"} <= services.keys()
@@ -97,3 +97,7 @@ def test_the_compose_deployment_gives_the_web_app_its_redis():
     assert web["environment"]["REDIS_URL"].startswith("redis://redis:6379/")
     assert web["depends_on"]["redis"] == {"condition": "service_healthy"}
     assert "healthcheck" in services["redis"]
+    worker = services["worker"]  # imports run in a worker on the database queue, never in the web service
+    assert worker["command"][:3] == ["python", "manage.py", "db_worker"]
+    assert worker["environment"]["DATABASE_URL"] == web["environment"]["DATABASE_URL"]
+    assert worker["environment"]["REDIS_URL"] == web["environment"]["REDIS_URL"]

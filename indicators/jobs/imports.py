@@ -1,8 +1,12 @@
-"""Spreadsheet imports as jobs: check (preview), then apply; large files run in the background.
+"""Spreadsheet imports as jobs: check (the preview), then apply; a worker runs both.
 
-A file of more than GZPLAN_IMPORT_BACKGROUND_ROWS rows is checked and imported in a
-thread, so the request returns at once; the page polls the job's progress, which is
-kept in the "progress" cache (shared by the server's processes).
+The upload is kept on its ImportBatch and a task is queued (Django's Tasks API, the
+django-tasks backport): `manage.py db_worker` (or an RQ worker) checks it, and after the
+user confirms the preview, writes it in one transaction. The batch's row holds the state;
+the "progress" cache (Redis in deployments, the local disk on one machine) holds how far the
+job is and when it last moved, so any web process can show it. A job that stops moving for
+GZPLAN_JOB_STALE_SECONDS lost its worker: it is marked failed (its transaction never
+committed, so nothing was written) and the user may try again.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import functools
 import gc
 import logging
 import threading
+import time
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, ParamSpec, TypeVar
@@ -18,8 +23,8 @@ from typing import Any, ParamSpec, TypeVar
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import caches
-from django.db import close_old_connections, connection
 from django.utils import timezone
+from django_tasks import task
 
 from districts.models import Area
 from indicators import services
@@ -72,41 +77,98 @@ def progress_key(batch_id: int) -> str:
 
 
 def report(batch_id: int | None, phase: str, done: int = 0, total: int = 0) -> None:
+    """Record how far the job is, and that it is alive (`at`)."""
     if batch_id is None:
-        return  # checked in the request: nobody polls
-    caches["progress"].set(progress_key(batch_id), {"phase": phase, "done": done, "total": total}, 24 * 3600)
+        return
+    entry = {"phase": phase, "done": done, "total": total, "at": time.time()}
+    caches["progress"].set(progress_key(batch_id), entry, 24 * 3600)
 
 
 def progress_of(batch_id: int) -> dict[str, Any]:
     return caches["progress"].get(progress_key(batch_id)) or {"phase": "", "done": 0, "total": 0}
 
 
-def in_background(size: int) -> bool:
-    return size > settings.GZPLAN_IMPORT_BACKGROUND_ROWS and settings.GZPLAN_IMPORT_IN_BACKGROUND
+WORKER_LOST = (
+    "The worker doing this import stopped before it finished (it was restarted or lost); nothing was "
+    "written. Try again."
+)
 
 
-def run(job: Callable[..., None], batch: ImportBatch, *args: Any, size: int = 0) -> None:
-    """Run the job now, or in a thread when the file is large (and background jobs are on)."""
-    if in_background(size):
-        if batch.pk is None:
-            batch.save()
-        thread = threading.Thread(target=_in_thread, args=(job, batch.pk, *args), daemon=True)
-        thread.start()
-    else:
-        job(batch, *args)
+def start_check(batch: ImportBatch, data: bytes) -> None:
+    """Keep the upload on the batch and queue its check (run at once by the immediate backend)."""
+    batch.upload = data
+    batch.state = ImportState.CHECKING
+    batch.save()
+    report(batch.pk, "waiting")
+    check_upload.enqueue(batch.pk)
 
 
-def _in_thread(job: Callable[..., None], batch_id: int, *args: Any) -> None:
-    close_old_connections()
+def start_apply(batch: ImportBatch) -> None:
+    """Queue the write of a confirmed preview (the caller moved it from ready to applying)."""
+    report(batch.pk, "waiting")
+    apply_upload.enqueue(batch.pk)
+
+
+def retry(batch: ImportBatch) -> bool:
+    """Queue a failed job again: the check if the file was never checked, else the write. False if the
+    batch is not one a retry can help (its file changed under it, or it did not fail)."""
+    if batch.state != ImportState.FAILED:
+        return False
+    if batch.upload:
+        start_check(batch, bytes(batch.upload))
+        return True
+    if batch.packed_rows and not batch.problems:
+        if ImportBatch.objects.filter(pk=batch.pk, state=ImportState.FAILED).update(
+            state=ImportState.APPLYING, message=""
+        ):
+            start_apply(batch)
+            return True
+    return False
+
+
+def fail_if_lost(batch: ImportBatch) -> ImportBatch:
+    """A batch whose job started but has not moved for GZPLAN_JOB_STALE_SECONDS lost its worker: mark it
+    failed. A job still waiting for a worker is left waiting."""
+    if batch.state not in (ImportState.CHECKING, ImportState.APPLYING):
+        return batch
+    progress = progress_of(batch.pk)
+    if progress.get("phase") in ("", "waiting") or "at" not in progress:
+        return batch
+    if time.time() - progress["at"] > settings.GZPLAN_JOB_STALE_SECONDS:
+        if ImportBatch.objects.filter(pk=batch.pk, state=batch.state).update(
+            state=ImportState.FAILED, message=WORKER_LOST
+        ):
+            report(batch.pk, "failed")
+        batch.refresh_from_db()
+    return batch
+
+
+@task()
+def check_upload(batch_id: int) -> None:
+    """The worker's side of start_check."""
+    batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
+    if batch.state == ImportState.CHECKING:
+        _guarded(batch, lambda: check(batch, bytes(batch.upload), batch.created_by))
+
+
+@task()
+def apply_upload(batch_id: int) -> None:
+    """The worker's side of start_apply."""
+    batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
+    if batch.state == ImportState.APPLYING:
+        _guarded(batch, lambda: apply(batch, batch.created_by))
+
+
+def _guarded(batch: ImportBatch, job: Callable[[], None]) -> None:
     try:
-        job(ImportBatch.objects.get(pk=batch_id), *args)
+        job()
     except Exception:
-        log.exception("import %s failed", batch_id)
-        ImportBatch.objects.filter(pk=batch_id).update(
+        log.exception("import %s failed", batch.pk)
+        ImportBatch.objects.filter(pk=batch.pk).update(
             state=ImportState.FAILED, message="The import stopped on an unexpected error; nothing was written."
         )
-    finally:
-        connection.close()
+        report(batch.pk, "failed")
+        raise
 
 
 @without_cycle_collection
@@ -184,6 +246,7 @@ def check(batch: ImportBatch, data: bytes, user: User) -> None:
         "skipped": table.skipped,
     }
     batch.state = ImportState.READY
+    batch.upload = b""  # checked: the rows to write are kept instead
     batch.save()
     report(batch.pk, "ready", batch.total, batch.total)
 
@@ -224,8 +287,8 @@ def _rejected(batch: ImportBatch, problems: list[ImportProblem]) -> None:
     batch.problems = [{"row": p.row, "column": p.column, "message": p.message} for p in problems[:1000]]
     batch.message = f"Nothing can be imported: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the file."
     batch.rows = []
-    if batch.pk:  # a background job's record; a file checked in the request leaves no trace
-        batch.save()
+    batch.upload = b""
+    batch.save()
     report(batch.pk, "rejected")
 
 

@@ -222,6 +222,9 @@ class ImportBatch(models.Model):
     # The rows to write once confirmed: JSON, zlib-compressed (a 50,000-row file is 3 MB of JSON, and
     # PostgreSQL parsing it into jsonb took half a second of the import).
     packed_rows = models.BinaryField(_("rows to write"), default=b"", blank=True, editable=False)
+    # The file as uploaded, for the worker that checks it (and a retry if that worker died); emptied
+    # once the file is checked.
+    upload = models.BinaryField(_("uploaded file"), default=b"", blank=True, editable=False)
     summary = models.JSONField(_("preview"), default=dict, blank=True)
     problems = models.JSONField(_("problems"), default=list, blank=True)
     message = models.TextField(_("message"), blank=True)

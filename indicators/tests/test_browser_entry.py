@@ -66,8 +66,6 @@ def test_a_district_analyst_enters_a_year_and_the_dashboard_shows_it(page, live_
 @pytest.mark.parametrize("page_locale", ["en"])
 def test_a_large_import_shows_its_progress_and_then_its_preview(page, live_server, django_user_model, settings,
                                                                 tmp_path, page_locale):  # fmt: skip
-    settings.GZPLAN_IMPORT_IN_BACKGROUND = True
-    settings.GZPLAN_IMPORT_BACKGROUND_ROWS = 100
     analyst(django_user_model, "city-analyst", "440100", "city analyst")
     codes = list(Indicator.objects.exclude(measure="share").values_list("code", flat=True))
     lines = ["area,indicator,year,value"] + [

@@ -90,11 +90,14 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.error(request, _("The file is larger than 50 MB: split it."))
             return redirect("import")
         data = upload.read()
-        # Saved when it can be imported (or runs in the background); a refused file writes nothing.
         batch = ImportBatch(created_by=request.user, filename=(upload.name or "")[:255])
-        import_jobs.run(import_jobs.check, batch, data, request.user, size=data.count(b"\n"))
-        if batch.pk is None:
-            return render(request, "indicators/import_batch.html", _batch_context(batch), status=422)
+        import_jobs.start_check(batch, data)  # a worker checks it; the page follows its progress
+        batch.refresh_from_db()
+        if batch.state == ImportState.REJECTED:  # checked already (a quick worker, or run in the request)
+            # Refused at once: the answer says why, and the file leaves no trace (as before it was saved).
+            response = render(request, "indicators/import_batch.html", _batch_context(batch), status=422)
+            batch.delete()
+            return response
         return redirect("import-batch", pk=batch.pk)
     recent = ImportBatch.objects.filter(created_by=request.user)[:10]
     return render(request, "indicators/import_upload.html", {"recent": recent})
@@ -110,7 +113,7 @@ def _own_batch(request: AuthenticatedHttpRequest, pk: int) -> ImportBatch:
 @login_required
 def import_batch(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The preview (added, changed old → new, rejected with reasons), the progress, or the outcome."""
-    batch = _own_batch(request, pk)
+    batch = import_jobs.fail_if_lost(_own_batch(request, pk))
     return render(request, "indicators/import_batch.html", _batch_context(batch))
 
 
@@ -125,13 +128,14 @@ def _batch_context(batch: ImportBatch) -> dict[str, object]:
         "unchanged": summary.get("unchanged", 0),
         "skipped": summary.get("skipped", 0),
         "working": batch.state in (ImportState.CHECKING, ImportState.APPLYING),
+        "retryable": batch.state == ImportState.FAILED and (bool(batch.upload) or not batch.problems),
         "progress": import_jobs.progress_of(batch.pk),
     }
 
 
 @login_required
 def import_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    batch = _own_batch(request, pk)
+    batch = import_jobs.fail_if_lost(_own_batch(request, pk))
     return JsonResponse({"state": batch.state, **import_jobs.progress_of(batch.pk)})
 
 
@@ -144,7 +148,17 @@ def import_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("This import cannot be confirmed now (%(state)s).") % {"state": batch.state})
         return redirect("import-batch", pk=batch.pk)
     batch.refresh_from_db()
-    import_jobs.run(import_jobs.apply, batch, request.user, size=len(batch.rows))
+    import_jobs.start_apply(batch)
+    return redirect("import-batch", pk=batch.pk)
+
+
+@require_POST
+@login_required
+def import_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Run a failed import's job again (its worker was lost): the check, or the confirmed write."""
+    batch = _own_batch(request, pk)
+    if not import_jobs.retry(batch):
+        messages.error(request, _("This import cannot be tried again (%(state)s).") % {"state": batch.state})
     return redirect("import-batch", pk=batch.pk)
 
 
