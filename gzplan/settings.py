@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "health_check",
     "gzplan",
     "accounts",
     "districts",
@@ -204,6 +205,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = SECURE_SSL
 CSRF_COOKIE_SECURE = SECURE_SSL
 SECURE_SSL_REDIRECT = SECURE_SSL
+# The health check is asked over plain HTTP from inside the deployment (compose, a load balancer).
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SECURE_SSL else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_SSL
 SECURE_HSTS_PRELOAD = SECURE_SSL
@@ -257,6 +260,8 @@ if GZPLAN_TASKS_BACKEND == "rq":
 # A job whose progress has not moved for this long is taken for dead (its worker was killed or lost):
 # the import is marked failed, nothing of it written, and the user may try again.
 GZPLAN_JOB_STALE_SECONDS = env_int("GZPLAN_JOB_STALE_SECONDS", 120)
+# /health/ reports the queue unhealthy when a ready job has waited this long (no worker takes jobs).
+GZPLAN_QUEUE_WAIT_SECONDS = env_int("GZPLAN_QUEUE_WAIT_SECONDS", 300)
 # REDIS_URL (redis://host:6379/0): the caches that must be the same for every web process and the
 # worker live in Redis, through Django's own Redis backend: the API's rate limits (per user and per
 # client address, not per process) and the progress of imports. Without it, one machine: the rate

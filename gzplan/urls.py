@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
 from gzplan.api import api, not_found
+from gzplan.health import health
 from indicators.web import districts as district_views
 from indicators.web import entry as entry_views
 from indicators.web import imports as import_views
@@ -16,6 +17,7 @@ from indicators.web import pages as indicator_views
 # The API speaks JSON in one language for programs: outside the language prefixes.
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("health/", health, name="health"),
     re_path(r"^api/(?P<rest>.*)$", not_found),
 ]
 

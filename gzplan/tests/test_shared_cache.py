@@ -97,6 +97,7 @@ def test_the_compose_deployment_gives_the_web_app_its_redis_and_a_worker():
     assert web["environment"]["REDIS_URL"].startswith("redis://redis:6379/")
     assert web["depends_on"]["redis"] == {"condition": "service_healthy"}
     assert "healthcheck" in services["redis"]
+    assert "/health/" in " ".join(web["healthcheck"]["test"])  # gzplan/health.py
     worker = services["worker"]  # imports run in a worker on the database queue, never in the web service
     assert worker["command"][:3] == ["python", "manage.py", "db_worker"]
     assert worker["environment"]["DATABASE_URL"] == web["environment"]["DATABASE_URL"]
