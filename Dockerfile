@@ -19,4 +19,7 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 RUN useradd --system --home /app gzplan && mkdir -p /app/var && chown -R gzplan /app/var
 USER gzplan
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py load_real_data && exec gunicorn gzplan.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]
+# The web server only: migrations and the real-data load are the release step, run once per
+# deployment before web and worker start (docker-compose.yml's "release" service), so several web
+# replicas never race to migrate.
+CMD ["sh", "-c", "exec gunicorn gzplan.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]

@@ -89,7 +89,7 @@ def test_without_redis_url_the_caches_stay_on_this_machine():
     }
 
 
-def test_the_compose_deployment_gives_the_web_app_its_redis_and_a_worker():
+def test_the_compose_deployment_releases_once_then_runs_web_and_worker_with_redis():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
     assert {"db", "redis", "web"} <= services.keys()
@@ -102,3 +102,10 @@ def test_the_compose_deployment_gives_the_web_app_its_redis_and_a_worker():
     assert worker["command"][:3] == ["python", "manage.py", "db_worker"]
     assert worker["environment"]["DATABASE_URL"] == web["environment"]["DATABASE_URL"]
     assert worker["environment"]["REDIS_URL"] == web["environment"]["REDIS_URL"]
+    # Migrations and the real-data load run once, before web and worker; the image's command only serves.
+    release = " ".join(services["release"]["command"])
+    assert "migrate" in release and "load_real_data" in release
+    for name in ("web", "worker"):
+        assert services[name]["depends_on"]["release"] == {"condition": "service_completed_successfully"}
+    image_command = next(line for line in (ROOT / "Dockerfile").read_text().splitlines() if line.startswith("CMD"))
+    assert "gunicorn" in image_command and "migrate" not in image_command
