@@ -18,9 +18,6 @@ class AreaQuerySet(models.QuerySet["Area"]):
     def districts(self) -> AreaQuerySet:
         return self.filter(level=Area.Level.DISTRICT)
 
-    def cities(self) -> AreaQuerySet:
-        return self.filter(level=Area.Level.CITY)
-
 
 class Area(BilingualName, models.Model):
     """A city or district with plans of its own (地区)."""

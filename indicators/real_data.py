@@ -341,8 +341,7 @@ class Loader:
             raise row.error(f"repeats row {self._seen[key]} ({', '.join(f'{k}={v}' for k, v in key[1:])})")
         self._seen[key] = row.number
         try:
-            with transaction.atomic():
-                obj, outcome = load_object(model, lookup, values, reason=HISTORY_REASON, keep_edited=True)
+            obj, outcome = load_object(model, lookup, values, reason=HISTORY_REASON, keep_edited=True)
         except ValidationError as exc:
             raise row.error(_messages(exc)) from None
         except IntegrityError as exc:

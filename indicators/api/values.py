@@ -281,14 +281,6 @@ def get_value(request: HttpRequest, value_id: int = Path(..., ge=1, le=2**63 - 1
 # --- writes --------------------------------------------------------------------------
 
 
-def _written(results: list[services.RowResult]) -> list[ReportedValue]:
-    """The figures upsert_values saved (it returns one for each row, None only when planning)."""
-    saved = [r.value for r in results if r.value is not None]
-    if len(saved) != len(results):
-        raise RuntimeError("upsert_values returned a row without its saved figure")
-    return saved
-
-
 def _values_out(objects: list[ReportedValue]) -> dict[int, dict[str, Any]]:
     """The API form of saved figures, in one query."""
     rows = ReportedValue.objects.filter(pk__in=[o.pk for o in objects]).values(*VALUE_FIELDS)
@@ -340,7 +332,7 @@ def create_value(request: TokenRequest, payload: ValueIn):
         (result,) = services.upsert_values([payload.model_dump()], user=request.auth, create_only=True)
     except services.BatchRejected as exc:
         return _rejected(exc)
-    (saved,) = _written([result])
+    saved = result.figure
     return Status(201 if result.outcome == "created" else 200, _values_out([saved])[saved.pk])
 
 
@@ -376,7 +368,7 @@ def update_value(
         results = services.upsert_values([row], user=request.auth, reason=reason)
     except services.BatchRejected as exc:
         return _rejected(exc)
-    (saved,) = _written(results)
+    (saved,) = [r.figure for r in results]
     return Status(200, _values_out([saved])[saved.pk])
 
 
@@ -430,7 +422,7 @@ def bulk_values(request: TokenRequest, payload: BulkIn):
         results = services.upsert_values(rows, user=request.auth, reason=payload.reason)
     except services.BatchRejected as exc:
         return _rejected(exc)
-    saved = _written(results)
+    saved = [r.figure for r in results]
     out = _values_out(saved)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for r in results:

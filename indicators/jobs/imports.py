@@ -109,20 +109,24 @@ def start_apply(batch: ImportBatch) -> None:
     apply_upload.enqueue(batch.pk)
 
 
+def can_retry(batch: ImportBatch) -> bool:
+    """Whether trying a failed job again can help: its file was never checked (the upload is kept), or its
+    checked rows were never written for another reason than figures changed since the preview."""
+    return batch.state == ImportState.FAILED and (
+        bool(batch.upload) or (bool(batch.packed_rows) and not batch.problems)
+    )
+
+
 def retry(batch: ImportBatch) -> bool:
-    """Queue a failed job again: the check if the file was never checked, else the write. False if the
-    batch is not one a retry can help (its file changed under it, or it did not fail)."""
-    if batch.state != ImportState.FAILED:
+    """Queue a failed job again: the check if the file was never checked, else the write."""
+    if not can_retry(batch):
         return False
     if batch.upload:
         start_check(batch, bytes(batch.upload))
         return True
-    if batch.packed_rows and not batch.problems:
-        if ImportBatch.objects.filter(pk=batch.pk, state=ImportState.FAILED).update(
-            state=ImportState.APPLYING, message=""
-        ):
-            start_apply(batch)
-            return True
+    if ImportBatch.objects.filter(pk=batch.pk, state=ImportState.FAILED).update(state=ImportState.APPLYING, message=""):
+        start_apply(batch)
+        return True
     return False
 
 
@@ -212,8 +216,7 @@ def check(batch: ImportBatch, data: bytes, user: User) -> None:
         if result.outcome == "created":
             to_write.append({**_storable(row), "version": 0})
         elif result.outcome == "updated":
-            if value is None:  # plan_values gives every row it would revise the figure it revises
-                raise RuntimeError(f"line {row['line']}: planned as a revision, but without the figure it revises")
+            value = result.figure  # the stored figure the row revises
             to_write.append({**_storable(row), "version": value.version})
         else:
             continue

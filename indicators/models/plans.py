@@ -104,9 +104,6 @@ class Indicator(BilingualName, models.Model):
 
 
 class PlanQuerySet(models.QuerySet):
-    def for_area(self, area) -> PlanQuerySet:
-        return self.filter(area=area)
-
     def covering(self, year: int) -> PlanQuerySet:
         """Plans whose period includes `year`."""
         return self.filter(period_start__lte=year, period_end__gte=year)

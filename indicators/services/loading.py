@@ -52,24 +52,24 @@ def load_object(
     reason: an analyst's revision is never overwritten by a reload). Raises ValidationError
     with the model's messages, or the frozen year's, and writes nothing then.
     """
-    with transaction.atomic():
-        obj = model._default_manager.filter(**lookup).first()
-        if obj is None:
-            obj = model(**lookup, **values)
-            outcome: Outcome = "created"
-        elif all(same(getattr(obj, key), value) for key, value in values.items()):
-            return obj, "unchanged"
-        elif keep_edited and edited_since(obj, reason):
-            return obj, "kept"
-        else:
-            before = (obj.area_id, obj.year) if isinstance(obj, ReportedValue) else None
-            for key, value in values.items():
-                setattr(obj, key, value)
-            outcome = "updated"
-        if isinstance(obj, ReportedValue):
-            _refuse_frozen(obj, before if outcome == "updated" else None)
-        obj.full_clean()  # the model's own rules, with their messages, before the database's
-        obj._change_reason = reason  # type: ignore[attr-defined]  # any model: django-simple-history reads it where kept
+    obj = model._default_manager.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        outcome: Outcome = "created"
+    elif all(same(getattr(obj, key), value) for key, value in values.items()):
+        return obj, "unchanged"
+    elif keep_edited and edited_since(obj, reason):
+        return obj, "kept"
+    else:
+        for key, value in values.items():
+            setattr(obj, key, value)
+        outcome = "updated"
+    if isinstance(obj, ReportedValue):  # its area and year are in the natural key: they do not change here
+        for review in frozen_reviews({(obj.area_id, obj.year)}).values():
+            raise ValidationError(frozen_message(review))
+    obj.full_clean()  # the model's own rules, with their messages, before the database's
+    obj._change_reason = reason  # type: ignore[attr-defined]  # any model: django-simple-history reads it where kept
+    with transaction.atomic():  # the row and its history, or neither
         obj.save()
     return obj, outcome
 
@@ -81,9 +81,3 @@ def set_footnotes(target: Target, notes: Iterable[PlanNote | int]) -> bool:
         return False
     target.footnotes.set(wanted)
     return True
-
-
-def _refuse_frozen(value: ReportedValue, before: tuple[int, int] | None) -> None:
-    pairs = {(value.area_id, value.year)} | ({before} if before else set())
-    for review in frozen_reviews(pairs).values():
-        raise ValidationError(frozen_message(review))

@@ -20,7 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from districts.access import can_edit_area, frozen_message, frozen_reviews
 from districts.models import Area
 from gzplan.lib.numbers import plain_number
-from indicators.domain import share_in_range
+from indicators.domain import SHARE_MAX, SHARE_MIN, share_in_range
 from indicators.models import Indicator, RejectedEdit, ReportedValue, ValueStatus
 from indicators.services.copy import CHUNK, copy_available, copy_create
 
@@ -64,19 +64,34 @@ def delete_values(values: Iterable[ReportedValue], *, user, reason: str) -> int:
 
 def record_refused_edit(stored: ReportedValue, *, value: Decimal | None, seen_version: int, user, channel: str) -> None:
     """Keep an edit refused because the figure changed after the editor opened it (a form)."""
-    RejectedEdit.objects.create(
+    edit = _refused_edit(
+        stored,
+        value if value is not None else stored.value,
+        seen_version,
+        user if getattr(user, "is_authenticated", False) else None,
+        channel,
+        "changed by someone else after the page was opened",
+    )
+    edit.save()
+
+
+def _refused_edit(
+    stored: ReportedValue, value: Decimal, seen_version: int | None, user, channel: str, reason: str
+) -> RejectedEdit:
+    """The record of an attempt to change `stored` from a version someone else had replaced."""
+    return RejectedEdit(
         area_id=stored.area_id,
         indicator_id=stored.indicator_id,
         year=stored.year,
         quarter=stored.quarter,
         span_from=stored.span_from,
-        value=value if value is not None else stored.value,
+        value=value,
         based_on_version=seen_version,
         stored_version=stored.version,
         stored_value=stored.value,
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=user,
         channel=channel,
-        reason="changed by someone else after the page was opened",
+        reason=reason,
     )
 
 
@@ -105,6 +120,13 @@ class RowResult:
     outcome: str
     value: ReportedValue | None  # None for a new figure planned with build_new=False
     old: dict = field(default_factory=dict)
+
+    @property
+    def figure(self) -> ReportedValue:
+        """The figure the row writes or wrote: every row has one but a preview's new figures (build_new=False)."""
+        if self.value is None:
+            raise RuntimeError(f"row {self.index} was planned without its figure")
+        return self.value
 
 
 class BatchRejected(Exception):
@@ -161,16 +183,19 @@ def plan_values(
     seen: dict[tuple, int] = {}
     for index, row in enumerate(rows):
         area, indicator = areas.get(row["area"]), indicators.get(row["indicator"])
-        problem = _row_problem(row, area, indicator)
-        if problem is None and area is not None and indicator is not None:
+        if area is None or indicator is None:
+            problems.append(RowProblem(index, *_unknown(row, area), row=row))
+            continue
+        problem = _row_problem(row, indicator)
+        if problem is None:
             if area.id not in allowed:
                 allowed[area.id] = may_write(area)
             if not allowed[area.id]:
                 problem = ("forbidden", "area", f"You may not write the figures of {area.code} {area.name_en}.")
             elif (area.id, row["year"]) in frozen:
                 problem = ("frozen", "year", frozen_message(frozen[(area.id, row["year"])]))
-        if problem or area is None or indicator is None:
-            problems.append(RowProblem(index, *(problem or ("invalid", "area", "Unknown area or indicator.")), row=row))
+        if problem:
+            problems.append(RowProblem(index, *problem, row=row))
             continue
         year = row["year"]
         key = (area.id, indicator.id, year, row.get("quarter") or 0, row.get("span_from") or year)
@@ -244,7 +269,7 @@ def plan_values(
                     "conflict",
                     "version",
                     f"A figure is already stored (version {current.version}, "
-                    f"value {_plain(current.value)}); to replace it, send version {current.version}.",
+                    f"value {plain_number(current.value)}); to replace it, send version {current.version}.",
                     row,
                     current,
                 )
@@ -257,7 +282,7 @@ def plan_values(
                     "version",
                     f"Changed by someone else meanwhile: you sent version "
                     f"{version}, the stored figure is version {current.version} "
-                    f"(value {_plain(current.value)}). Reload it before saving.",
+                    f"(value {plain_number(current.value)}). Reload it before saving.",
                     row,
                     current,
                 )
@@ -299,8 +324,8 @@ def upsert_values(
             if problems:
                 raise BatchRejected(problems, len(rows))
             now = timezone.now()
-            created = [_planned(r) for r in results if r.outcome == "created"]
-            updated = [_planned(r) for r in results if r.outcome == "updated"]
+            created = [r.figure for r in results if r.outcome == "created"]
+            updated = [r.figure for r in results if r.outcome == "updated"]
             entered_by_id = getattr(entered_by, "pk", None)
             for obj in created:  # not through the related-object descriptor, which costs 6 µs a figure
                 obj.entered_by_id = entered_by_id
@@ -345,20 +370,7 @@ def upsert_values(
 def record_refused(problems: list[RowProblem], *, user, channel: str) -> None:
     """Keep the attempts refused because the stored figure had changed (not rows that were merely invalid)."""
     refused = [
-        RejectedEdit(
-            area_id=p.current.area_id,
-            indicator_id=p.current.indicator_id,
-            year=p.current.year,
-            quarter=p.current.quarter,
-            span_from=p.current.span_from,
-            value=p.row["value"],
-            based_on_version=p.row.get("version"),
-            stored_version=p.current.version,
-            stored_value=p.current.value,
-            user=user,
-            channel=channel,
-            reason=p.message,
-        )
+        _refused_edit(p.current, p.row["value"], p.row.get("version"), user, channel, p.message)
         for p in problems
         if p.code == "conflict" and p.current is not None
     ]
@@ -394,26 +406,17 @@ def _new_value(area, indicator, **values) -> ReportedValue:
     return obj
 
 
-def _planned(result: RowResult) -> ReportedValue:
-    """The figure a row creates or changes: plan_values builds one for each when writing."""
-    if result.value is None:  # only a preview that counts new figures (build_new=False) leaves it out
-        raise RuntimeError(f"row {result.index} was planned without its figure")
-    return result.value
-
-
 def _locks_rows() -> bool:
     return connection.features.has_select_for_update_of
 
 
-def _plain(value) -> str:
-    return plain_number(value)
-
-
-def _row_problem(row: dict, area, indicator) -> tuple[str, str, str] | None:
+def _unknown(row: dict, area: Area | None) -> tuple[str, str, str]:
     if area is None:
         return ("invalid", "area", f"No area with code {row['area']}.")
-    if indicator is None:
-        return ("invalid", "indicator", f"No indicator with code {row['indicator']}.")
+    return ("invalid", "indicator", f"No indicator with code {row['indicator']}.")
+
+
+def _row_problem(row: dict, indicator: Indicator) -> tuple[str, str, str] | None:
     year = row["year"]
     quarter = row.get("quarter") or 0
     span_from = row.get("span_from") or year
@@ -424,7 +427,7 @@ def _row_problem(row: dict, area, indicator) -> tuple[str, str, str] | None:
     if (row.get("reference_year") or year) > year:
         return ("invalid", "reference_year", f"reference_year {row['reference_year']} is after the year {year}.")
     if indicator.is_share and not share_in_range(row["value"]):
-        return ("invalid", "value", f"A share lies between 0 and 100 ({indicator.code} is a share).")
+        return ("invalid", "value", f"A share lies between {SHARE_MIN} and {SHARE_MAX} ({indicator.code} is a share).")
     return None
 
 

@@ -128,7 +128,7 @@ def _batch_context(batch: ImportBatch) -> dict[str, object]:
         "unchanged": summary.get("unchanged", 0),
         "skipped": summary.get("skipped", 0),
         "working": batch.state in (ImportState.CHECKING, ImportState.APPLYING),
-        "retryable": batch.state == ImportState.FAILED and (bool(batch.upload) or not batch.problems),
+        "retryable": import_jobs.can_retry(batch),
         "progress": import_jobs.progress_of(batch.pk),
     }
 
