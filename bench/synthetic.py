@@ -177,7 +177,7 @@ def _values(areas, indicators, size: Size, rng: random.Random, log) -> int:
         now = timezone.now()
         table = connection.ops.quote_name(ReportedValue._meta.db_table)
         names = ", ".join([*columns, "qualifier", "notation", "status", "note", "version", "created_at", "updated_at"])
-        freshness.changed()  # COPY goes around the cursor that sees writes
+        freshness.changed(everything=True)  # COPY goes around the ORM and its signals
         with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in _rows(areas, indicators, size, rng):
                 copy.write_row((*row, "", "", "preliminary", "", 1, now, now))

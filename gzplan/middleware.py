@@ -8,11 +8,12 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.cache import set_response_etag
 
 from gzplan.api import THROTTLES
-from gzplan.lib.freshness import CACHE_HEADER, NEVER_CACHED, pending, versioned_key
+from gzplan.lib import freshness
+from gzplan.lib.freshness import CACHE_HEADER, NEVER_CACHED
 
 
 class CachedReadsMiddleware:
-    """Answers an anonymous GET from the cache while the data version is unchanged."""
+    """Answers an anonymous GET from the read cache while what it shows is unchanged (gzplan.lib.freshness)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -23,32 +24,38 @@ class CachedReadsMiddleware:
             return self.get_response(request)
         cache = caches[settings.GZPLAN_READ_CACHE]
         stored = cache.get(key)
-        if stored is not None and self.throttle_allows(request):
-            content, headers = stored
+        if stored is not None and freshness.current(stored[0]) and self.throttle_allows(request):
+            _, content, headers = stored
             response = HttpResponse(content)
             for name, value in headers:
                 response[name] = value
             response[CACHE_HEADER] = "hit"
             return response
-        response = self.get_response(request)
-        if self.storable(request, response):
+        with freshness.reading() as reading:
+            response = self.get_response(request)
+        if reading is not None and self.storable(request, response):
             set_response_etag(response)
             headers = [(name, value) for name, value in response.items() if name != CACHE_HEADER]
-            cache.set(key, (response.content, headers), settings.GZPLAN_READ_CACHE_SECONDS)
+            entry = (reading.dependencies, response.content, headers)
+            cache.set(key, entry, settings.GZPLAN_READ_CACHE_SECONDS)
             response[CACHE_HEADER] = "miss"
         return response
 
     def key(self, request) -> str | None:
         if (
-            request.method != "GET"
+            not freshness.enabled()
+            or request.method != "GET"
             or request.path.startswith(NEVER_CACHED)
             or "HTTP_AUTHORIZATION" in request.META
             or settings.SESSION_COOKIE_NAME in request.COOKIES
             or "messages" in request.COOKIES
+            or freshness.pending()
         ):
             return None
         accept = request.META.get("HTTP_ACCEPT", "")
-        return versioned_key("read", "\n".join((request.scheme, request.get_host(), request.get_full_path(), accept)))
+        return freshness.request_key(
+            "read", "\n".join((request.scheme, request.get_host(), request.get_full_path(), accept))
+        )
 
     def storable(self, request, response) -> bool:
         cache_control = response.get("Cache-Control", "")
@@ -61,7 +68,7 @@ class CachedReadsMiddleware:
             and "private" not in cache_control
             and "no-store" not in cache_control
             and len(response.content) <= settings.GZPLAN_READ_CACHE_MAX_BYTES
-            and not pending()
+            and not freshness.pending()
         )
 
     @staticmethod

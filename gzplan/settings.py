@@ -19,6 +19,7 @@ import importlib.util
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -102,7 +103,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # ETag on every page and API read; If-None-Match answers 304 when nothing changed.
     "django.middleware.http.ConditionalGetMiddleware",
-    # Anonymous reads answered from the cache until the published data changes (gzplan.lib.freshness).
+    # Anonymous reads answered from the cache until what they show changes (gzplan.lib.freshness).
     "gzplan.middleware.CachedReadsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -267,15 +268,18 @@ GZPLAN_QUEUE_WAIT_SECONDS = env_int("GZPLAN_QUEUE_WAIT_SECONDS", 300)
 # client address, not per process) and the progress of imports. Without it, one machine: the rate
 # limits per process, the progress on the local disk.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-SHARED_CACHE: dict[str, object] = (
+SHARED_CACHE: dict[str, Any] = (
     {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "gzplan"}
     if REDIS_URL
     else {}
 )
 CACHES = {
     "default": SHARED_CACHE or {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Rendered pages and API reads, per process, keyed by the data version (gzplan.lib.freshness).
-    "reads": {
+    # Rendered pages and API reads, with the generations that end them (gzplan.lib.freshness): shared
+    # by every web process in Redis; without REDIS_URL, each process keeps its own.
+    "reads": {**SHARED_CACHE, "KEY_PREFIX": "gzplan-reads"}
+    if SHARED_CACHE
+    else {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "reads",
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("GZPLAN_READ_CACHE_ENTRIES", "300"))},

@@ -18,3 +18,6 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(reinstall_db_rules, sender=self, dispatch_uid="indicators.reinstall_db_rules")
+        from indicators.services import published  # needs the models, loaded by now
+
+        published.connect()

@@ -1,160 +1,213 @@
-"""Read responses cached until the published data changes.
+"""Read responses cached until the published data they show changes: generation keys in a shared cache.
 
-The figures change a few times a year and are read all day, so an anonymous GET of a page or
-an API read is answered from the cache when the data has not changed since it was rendered.
-"Changed" is exact, not a timeout: every statement that writes a table of the published data
-(``districts_*``, ``indicators_*``: areas, plans, indicators, targets, figures, notes) is seen
-by a database execute wrapper, which bumps ``gzplan.DataVersion`` once its transaction commits;
-the version is part of every cache key. Writes that go around Django's cursor (``COPY``) call
-``changed()`` themselves.
+The figures change a few times a year and are read all day, so an anonymous GET of a page or an
+API read is answered from the read cache (Redis when REDIS_URL is set, shared by every web process;
+this process's memory otherwise) while what it shows is unchanged. "Unchanged" is exact, not a
+timeout. The cache holds counters, the generations:
 
-Why this is safe: the version grows only after the change is committed, so a request that reads
-the new version also reads the new data; a request that read the old version while the change
-was being committed may store fresher data under the old key, which nobody asks for any more.
-A connection holding uncommitted writes neither reads nor fills the cache.
+- ``everything``: areas, plans, indicators, targets, notes, reviews: any change to them ends
+  every cached read;
+- ``figures``: any figure anywhere;
+- ``area:<id>`` and ``indicator:<id>``: the figures of one area, of one indicator.
 
-Only requests without a session, an Authorization header or a messages cookie are cached, and
-only responses that are a 200 without cookies or `private`; GZPLAN_READ_CACHE_SECONDS (0 turns
-it off) bounds how long an entry lives in any case, for changes made outside the application.
+A write records which generations it changes (``changed()``; model signals and the figures'
+queryset do it for every write through the ORM, the services call it for writes that go around
+it, and ``manage.py refresh_read_cache`` for changes made by hand in the database); they are
+bumped once its transaction commits. A cached read keeps the generations it depends on, as they
+were before it read the data, and is served again only while every one of them is unchanged. By
+default a read depends on ``everything`` and ``figures``; a view that shows the figures of known
+areas or indicators only says so with ``reads()`` before it reads them (a district's page depends
+on that district, the city's scorecard on the city), so a figure written for Haizhu leaves the other
+districts' pages cached.
+
+Why this is safe: a generation grows only after its change is committed, and a read records the
+generations before it reads the data, so an entry never claims to be newer than its data; an
+entry rendered while a change was committed keeps the old generation and is never served again.
+A connection holding uncommitted changes neither reads nor fills the cache. A generation that the
+cache evicted or lost starts again at a random number, which no entry recorded. Nothing here ever
+empties the cache: entries end by their generations, or by GZPLAN_READ_CACHE_SECONDS (0 turns the
+cache off), which also bounds how long a change made outside the application may go unseen.
 """
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
-import re
 import secrets
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DatabaseError, connections, transaction
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.backends.signals import connection_created
+from django.db import connections, transaction
 
-# Tables whose rows are written while nothing published changes (import progress, refused edits).
-QUIET_TABLES = frozenset({"indicators_importbatch", "indicators_rejectededit"})
-DATA_PREFIXES = ("districts_", "indicators_")
-_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
-_WRITE_ANYWHERE = re.compile(r'\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
-_TABLE = "gzplan_dataversion"
 CACHE_HEADER = "X-Gzplan-Cache"
-# Paths that do not depend on the data (or are the admin's): answered without asking the data version.
-NEVER_CACHED = ("/admin/", "/api/v1/docs", "/api/v1/openapi.json", "/static/")
+# Paths that do not depend on the data (or are the admin's): never cached.
+NEVER_CACHED = ("/admin/", "/api/v1/docs", "/api/v1/openapi.json", "/static/", "/health/")
+EVERYTHING = "everything"
+FIGURES = "figures"
+DEFAULT_DEPENDENCIES = (EVERYTHING, FIGURES)
+_PREFIX = "gzplan-gen:"
 
 
-def _published(table: str) -> bool:
-    table = table.lower()
-    return table.startswith(DATA_PREFIXES) and table not in QUIET_TABLES
+def area_key(area_id: int) -> str:
+    return f"area:{area_id}"
 
 
-def writes_data(sql: str) -> bool:
-    head = sql.lstrip()[:8].upper()
-    if head.startswith("WITH"):  # a data-modifying common table expression
-        return any(_published(table) for table in _WRITE_ANYWHERE.findall(sql))
-    if head == "TRUNCATE":  # Django truncates many tables in one statement
-        return any(prefix in sql for prefix in DATA_PREFIXES)
-    match = _WRITE.match(sql)
-    return match is not None and _published(match.group(1))
+def indicator_key(indicator_id: int) -> str:
+    return f"indicator:{indicator_id}"
 
 
-def _bump(alias: str) -> None:
-    try:
-        with connections[alias].cursor() as cursor:
-            cursor.execute(f"UPDATE {_TABLE} SET number = number + 1 WHERE id = 1")
-            if cursor.rowcount == 0:  # a new or flushed database: start far from any earlier number
-                cursor.execute(f"INSERT INTO {_TABLE} (id, number) VALUES (1, %s)", [secrets.randbits(52)])
-    except DatabaseError:  # the table is not migrated yet: nothing is cached without it either
-        pass
+def _cache():
+    return caches[settings.GZPLAN_READ_CACHE]
+
+
+def enabled() -> bool:
+    return bool(settings.GZPLAN_READ_CACHE_SECONDS)
+
+
+# -- writing: what a transaction changes, bumped when it commits -------------------------------------
 
 
 class _Bump:
-    """The on-commit callback that bumps the data version: recognisable among a connection's callbacks."""
+    """The on-commit callback that bumps generations: recognisable among a connection's callbacks."""
 
-    def __init__(self, using: str) -> None:
-        self.using = using
+    def __init__(self, keys: set[str]) -> None:
+        self.keys = keys
 
     def __call__(self) -> None:
-        _bump(self.using)
+        bump(self.keys)
 
 
-def changed(using: str = "default") -> None:
-    """Record that the published data changes when the current transaction commits (now, outside one)."""
-    if not pending(using):
-        transaction.on_commit(_Bump(using), using=using)
+def bump(keys: Iterable[str]) -> None:
+    """Move the generations on now (after a commit; or for a change made outside the application)."""
+    cache = _cache()
+    for key in sorted(set(keys)):
+        try:
+            cache.incr(_PREFIX + key)
+        except ValueError:  # never read yet, or evicted: any new number ends what was recorded before
+            cache.set(_PREFIX + key, secrets.randbits(52), None)
+
+
+def changed(
+    *, areas: Iterable[int] = (), indicators: Iterable[int] = (), everything: bool = False, using: str = "default"
+) -> None:
+    """Record that figures of these areas and indicators (or, with everything, anything published)
+    change when the current transaction commits; outside a transaction, now."""
+    keys = {area_key(a) for a in areas if a is not None} | {indicator_key(i) for i in indicators if i is not None}
+    if keys:
+        keys.add(FIGURES)
+    if everything:
+        keys.add(EVERYTHING)
+    if not keys:
+        return
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        bump(keys)
+        return
+    savepoints = set(connection.savepoint_ids)
+    # Each entry is (savepoint ids, callback, robust): a callback registered under the same savepoints
+    # shares the fate of this change (kept or rolled back with it), so it can carry these keys too.
+    for entry in connection.run_on_commit:
+        if isinstance(entry[1], _Bump) and entry[0] == savepoints:
+            entry[1].keys |= keys
+            return
+    transaction.on_commit(_Bump(keys), using=using)
 
 
 def pending(using: str = "default") -> bool:
     """Whether this connection holds uncommitted changes of the published data."""
-    # Each entry is (savepoint ids, callback, robust); django-stubs declares only the first two.
     return any(isinstance(entry[1], _Bump) for entry in connections[using].run_on_commit)
 
 
-def current(using: str = "default") -> int | None:
-    """The committed data version; None when there is none yet (then nothing is cached)."""
+# -- reading: the generations a read depends on ------------------------------------------------------
+
+
+def generations(keys: Iterable[str]) -> dict[str, int]:
+    """The current number of each generation (starting the ones the cache does not hold)."""
+    keys = list(keys)
+    cache = _cache()
+    found = cache.get_many([_PREFIX + k for k in keys])
+    numbers = {}
+    for key in keys:
+        number = found.get(_PREFIX + key)
+        if number is None:
+            cache.add(_PREFIX + key, secrets.randbits(52), None)
+            number = cache.get(_PREFIX + key)
+        numbers[key] = number
+    return numbers
+
+
+def current(recorded: dict[str, int]) -> bool:
+    """Whether the generations recorded with an entry are all still the current ones."""
+    if not recorded:
+        return False
+    found = _cache().get_many([_PREFIX + k for k in recorded])
+    return all(found.get(_PREFIX + key) == number for key, number in recorded.items())
+
+
+class Reading:
+    """The generations one read depends on, recorded before it reads the data."""
+
+    def __init__(self) -> None:
+        self.dependencies = generations(DEFAULT_DEPENDENCIES)
+
+    def narrow(self, keys: set[str]) -> None:
+        if FIGURES in self.dependencies:  # the first narrowing replaces the default "any figure"
+            del self.dependencies[FIGURES]
+        self.dependencies.update(generations(keys - set(self.dependencies)))
+
+
+_reading: contextvars.ContextVar[Reading | None] = contextvars.ContextVar("gzplan_reading", default=None)
+
+
+@contextmanager
+def reading(active: bool = True) -> Iterator[Reading | None]:
+    """Around the rendering of a cacheable read: what it depends on."""
+    if not active:
+        yield None
+        return
+    state = Reading()
+    token = _reading.set(state)
     try:
-        with connections[using].cursor() as cursor:
-            cursor.execute(f"SELECT number FROM {_TABLE} WHERE id = 1")
-            row = cursor.fetchone()
-    except DatabaseError:
-        return None
-    return row[0] if row else None
+        yield state
+    finally:
+        _reading.reset(token)
 
 
-_seen: dict[str, int | None] = {"version": None}
+def reads(*, areas: Iterable[int] = (), indicators: Iterable[int] = ()) -> None:
+    """A view says that it shows the figures of these areas (or these indicators) only, before it
+    reads them; the read is then cached until one of those changes, not until any figure does.
+    A view that shows any other figure does not call this (or names those areas too)."""
+    state = _reading.get()
+    if state is None:
+        return
+    keys = {area_key(a) for a in areas} | {indicator_key(i) for i in indicators}
+    if keys:
+        state.narrow(keys)
 
 
-def forget_older(version: int) -> None:
-    """Empty this process's cache when the data has moved on: entries of older versions are never read
-    again, and would otherwise fill the worker's memory until culled."""
-    if _seen["version"] != version:
-        if _seen["version"] is not None:
-            caches[settings.GZPLAN_READ_CACHE].clear()
-        _seen["version"] = version
-
-
-def versioned_key(kind: str, what: str) -> str | None:
-    """The cache key of `what` under the committed data version; None when nothing may be cached now
-    (the cache is off, this connection holds uncommitted changes, or there is no version yet)."""
-    if not settings.GZPLAN_READ_CACHE_SECONDS or pending():
-        return None
-    version = current()
-    if version is None:
-        return None
-    forget_older(version)
-    return f"gzplan-{kind}:{version}:{hashlib.sha256(what.encode('utf-8', 'surrogatepass')).hexdigest()}"
+def request_key(kind: str, what: str) -> str:
+    return f"gzplan-{kind}:{hashlib.sha256(what.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
 
 _T = TypeVar("_T")
 
 
-def remembered(what: str, compute: Callable[[], _T]) -> _T:
-    """compute(), kept in the reads cache until the data changes (e.g. the count of a large list)."""
-    key = versioned_key("value", what)
-    if key is None:
+def remembered(what: str, compute: Callable[[], _T], *, areas: Iterable[int] = ()) -> _T:
+    """compute(), kept in the read cache until the figures of `areas` (by default, any figure) or
+    anything else published changes; for example the count of a large list."""
+    if not enabled() or pending():
         return compute()
-    cache = caches[settings.GZPLAN_READ_CACHE]
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, settings.GZPLAN_READ_CACHE_SECONDS)
+    cache = _cache()
+    key = request_key("value", what)
+    stored = cache.get(key)
+    if stored is not None and current(stored[0]):
+        return stored[1]
+    areas = list(areas)
+    dependencies = generations([EVERYTHING, *([area_key(a) for a in areas] or [FIGURES])])
+    found = compute()
+    if not pending():
+        cache.set(key, (dependencies, found), settings.GZPLAN_READ_CACHE_SECONDS)
     return found
-
-
-def _watch_writes(execute: Callable[..., Any], sql: object, params: Any, many: bool, context: dict[str, Any]) -> Any:
-    result = execute(sql, params, many, context)
-    if isinstance(sql, str) and writes_data(sql):
-        changed(context["connection"].alias)
-    return result
-
-
-def install(sender: object, connection: BaseDatabaseWrapper, **kwargs: object) -> None:
-    """connection_created: watch every new connection's writes."""
-    if _watch_writes not in connection.execute_wrappers:
-        connection.execute_wrappers.append(_watch_writes)
-
-
-def connect_signals() -> None:
-    connection_created.connect(install, dispatch_uid="gzplan.freshness")
-    for connection in connections.all(initialized_only=True):
-        install(None, connection)

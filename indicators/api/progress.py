@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router
 
 from districts.models import Area
+from gzplan.lib import freshness
 from gzplan.lib.apitools import (
     ONE_ERRORS,
     READ_ERRORS,
@@ -30,7 +31,7 @@ from indicators.api.targets import TARGET_FIELDS, filtered_targets, kind_of
 from indicators.api.types import ATTRIBUTE_PATTERN, VERDICT_STATUS_PATTERN
 from indicators.models import Indicator, ReportedValue, Target
 from indicators.progress.engine import Evaluation, expected_path
-from indicators.progress.evaluation import evaluate_values, observations_by_series, spec_for
+from indicators.progress.evaluation import evaluate_values, indicators_behind, observations_by_series, spec_for
 
 router = Router()
 
@@ -91,6 +92,9 @@ def series(
         missing = sorted(set(area) - {a.code for a in areas_list})
         if missing:
             raise not_found(f"No area with code {', '.join(missing)}.")
+        freshness.reads(areas=[a.pk for a in areas_list])
+    else:
+        freshness.reads(indicators=indicators_behind(found["pk"]))
     values = list(
         ReportedValue.objects.filter(indicator_id=found["pk"], area__in=areas)
         .order_by("area_id", "year", "quarter", "span_from")
@@ -197,6 +201,11 @@ def progress(
     at the end; on track, at risk or off track mid-period, with the figures and an explanation
     in both languages. docs/progress.md gives the rules."""
     targets = filtered_targets(plan, area, indicator, attribute)
+    if plan or area:  # the verdicts of one area's targets read that area's figures only
+        freshness.reads(areas=targets.order_by().values_list("plan__area_id", flat=True).distinct())
+    elif indicator:
+        found_id = Indicator.objects.filter(code=indicator).values_list("pk", flat=True).first()
+        freshness.reads(indicators=indicators_behind(found_id))
     if status:
         verdicts = evaluate_values(targets)
         ids = [pk for pk in targets.values_list("pk", flat=True) if verdicts[pk].status == status]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -18,6 +19,7 @@ from ninja.errors import HttpError
 
 from accounts.auth import TokenRequest, token_auth
 from districts.access import may_write_values
+from districts.models import Area
 from gzplan.lib import freshness
 from gzplan.lib.apitools import (
     ONE_ERRORS,
@@ -48,7 +50,7 @@ from indicators.api.common import (
 )
 from indicators.api.schemas import BulkIn, BulkOut, ValueIn, ValueOut, ValuePage, ValueUpdate
 from indicators.api.types import FigureStatus, Year
-from indicators.models import Plan, ReportedValue, Target
+from indicators.models import Indicator, Plan, ReportedValue, Target
 
 router = Router()
 
@@ -220,14 +222,20 @@ def list_values(
     for a `[ ]` total or a 年均 average), ordered by area, indicator and period: the order is
     stable, so pages do not overlap."""
     values = ReportedValue.objects.order_by("area_id", "indicator_id", "year", "quarter", "span_from")
+    # The areas (or else the indicators) whose figures the answer shows: it stays cached until they change.
+    area_ids: list[int] = []
+    indicator_ids: list[int] = []
     if area:
-        values = values.filter(area__code__in=area)
+        area_ids = list(Area.objects.filter(code__in=area).values_list("pk", flat=True))
+        values = values.filter(area_id__in=area_ids)
     if indicator:
-        values = values.filter(indicator__code__in=indicator)
+        indicator_ids = list(Indicator.objects.filter(code__in=indicator).values_list("pk", flat=True))
+        values = values.filter(indicator_id__in=indicator_ids)
     if plan:
         found = Plan.objects.filter(code=plan).values("pk", "area_id", "period_start", "period_end").first()
         if found is None:
             raise not_found(f"No plan with code {plan}.")
+        area_ids = [found["area_id"]] if not area or found["area_id"] in area_ids else []
         targets = Target.objects.filter(plan_id=found["pk"])
         values = values.filter(
             Q(indicator_id__in=targets.values("indicator_id"))
@@ -244,8 +252,17 @@ def list_values(
         values = values.filter(status=status)
     if updated_since:
         values = values.filter(updated_at__gte=_aware(updated_since))
-    # Counting a whole province's figures takes most of the request: once per data version is enough.
-    count = freshness.remembered(f"values count {values.query}", values.count)
+    if area or plan:
+        freshness.reads(areas=area_ids)
+    elif indicator:
+        freshness.reads(indicators=indicator_ids)
+    # Counting a whole province's figures takes most of the request: once until they change is enough.
+    try:
+        what = f"values count {values.query}"
+    except EmptyResultSet:  # an area or indicator code that names none: nothing to count
+        count = 0
+    else:
+        count = freshness.remembered(what, values.count, areas=area_ids)
     rows = list(values.values(*VALUE_FIELDS)[offset : offset + limit])
     fmt = output_format(request, format, ("json", "csv", "sdmx"))
     if fmt == "csv":

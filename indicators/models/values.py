@@ -8,11 +8,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from gzplan.lib import freshness
 from gzplan.lib.numbers import plain_number
 from indicators.domain import DECIMAL_PLACES, MAX_DIGITS, share_in_range
 from indicators.models.common import Comparator, in_choices, year_between
@@ -23,6 +24,41 @@ class ValueStatus(models.TextChoices):
     PRELIMINARY = "preliminary", _("preliminary")
     FINAL = "final", _("final")
     REVISED = "revised", _("revised")
+
+
+class ReportedValueQuerySet(models.QuerySet["ReportedValue"]):
+    """Writes in bulk record the areas and indicators whose figures they change, as save() and delete()
+    do through the model signals (indicators.services.published): the read cache ends their pages."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        freshness.changed(areas={o.area_id for o in objs}, indicators={o.indicator_id for o in objs}, using=self.db)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, *args, **kwargs):
+        objs = list(objs)
+        freshness.changed(areas={o.area_id for o in objs}, indicators={o.indicator_id for o in objs}, using=self.db)
+        return super().bulk_update(objs, *args, **kwargs)
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db):
+            touched = list(self.order_by().values_list("area_id", "indicator_id").distinct())
+            freshness.changed(
+                areas={a for a, _ in touched}, indicators={i for _, i in touched} | _moved(kwargs), using=self.db
+            )
+            if "area" in kwargs or "area_id" in kwargs:
+                freshness.changed(everything=True, using=self.db)
+            return super().update(**kwargs)
+
+    update.alters_data = True  # type: ignore[attr-defined]
+
+
+def _moved(fields: dict) -> set[int]:
+    """The indicator an update() moves figures to, when it is given as an id or an object."""
+    target = fields.get("indicator_id", fields.get("indicator"))
+    if isinstance(target, models.Model):
+        return {target.pk}
+    return {target} if isinstance(target, int) else set()
 
 
 class ReportedValue(models.Model):
@@ -96,6 +132,7 @@ class ReportedValue(models.Model):
     # django-simple-history (the services set them).
     _change_reason: str
     _history_user: Any
+    objects = ReportedValueQuerySet.as_manager()
     history = HistoricalRecords(
         no_db_index=["area", "indicator", "entered_by", "source_document"], user_db_constraint=False
     )

@@ -10,13 +10,14 @@ third, for the target objects pages display beside their verdicts.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import connections
 from django.db.models import FloatField
 from django.db.models.functions import Cast
 
-from indicators.models import ReportedValue, Target
+from indicators.models import Indicator, ReportedValue, Target
 from indicators.progress.engine import Evaluation, Observation, TargetSpec, evaluate
 
 
@@ -99,6 +100,22 @@ def observations_by_series(targets, area_ids=None) -> dict[tuple, list[Observati
         for area_id, indicator_id, year, span_from, reference_year, value, qualifier in cursor.fetchall():
             series[(area_id, indicator_id)].append(Observation(year, value, span_from, reference_year, qualifier))
     return series
+
+
+def indicators_behind(indicator: int | None) -> Iterator[int]:
+    """The indicators whose figures the verdicts on an indicator's targets read: its own, the level
+    behind a growth rate, and the indicators its linked targets move with. Lazy: nothing is queried
+    until it is iterated (freshness.reads iterates only for a read it caches)."""
+    if indicator is None:
+        return
+    yield indicator
+    yield from Indicator.objects.filter(pk=indicator).exclude(growth_of=None).values_list("growth_of_id", flat=True)
+    yield from (
+        Target.objects.filter(indicator_id=indicator)
+        .exclude(linked_indicator=None)
+        .values_list("linked_indicator_id", flat=True)
+        .distinct()
+    )
 
 
 def evaluate_values(targets, series: dict[tuple, list[Observation]] | None = None) -> dict[int, Evaluation]:

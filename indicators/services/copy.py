@@ -53,7 +53,8 @@ def copy_create(objs: list[ReportedValue], user, reason: str, now, progress, tot
             obj.value = Decimal(str(obj.value))
     staging = "gzplan_new_values"
     listed = ", ".join(map(quote, columns))
-    freshness.changed()  # COPY goes around the cursor that sees writes
+    # COPY goes around the ORM and its signals: the areas and indicators it writes, said here.
+    freshness.changed(areas={o.area_id for o in objs}, indicators={o.indicator_id for o in objs})
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {staging}")
         cursor.execute(f"CREATE TEMPORARY TABLE {staging} AS SELECT {listed} FROM {quote(table)} WITH NO DATA")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.http import Http404
 
 from districts.models import Area
+from gzplan.lib import freshness
 from indicators.models import Plan, PlanKind, Target
 from indicators.progress.engine import STATUS_ORDER, STATUSES, Evaluation, Observation
 from indicators.progress.evaluation import evaluate_values, observations_by_series
@@ -46,6 +47,7 @@ def plan_rows(plan: Plan, city: Area | None = None) -> list[TargetRow]:
     """
     targets = Target.objects.filter(plan=plan).for_plan_table()
     area_ids = [plan.area_id] + ([city.pk] if city and city.pk != plan.area_id else [])
+    freshness.reads(areas=area_ids)  # the page shows these areas' figures only (gzplan.lib.freshness)
     series = observations_by_series(targets, area_ids=area_ids)
     verdicts = evaluate_values(targets, series)
     rows = []

@@ -11,8 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from districts.models import Area
+from gzplan.lib import freshness
 from indicators.models import Indicator, Plan, ReportedValue, Target
-from indicators.progress.evaluation import evaluate_values
+from indicators.progress.evaluation import evaluate_values, indicators_behind
 from indicators.spreadsheets import writing as exports
 from indicators.web import dashboards
 
@@ -153,6 +154,7 @@ def _indicator_page_data(indicator: Indicator, areas: list[Area]):
 
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     indicator = get_object_or_404(Indicator, code=code)
+    freshness.reads(indicators=indicators_behind(indicator.pk))  # before the figures are read
     figures_of_indicator = ReportedValue.objects.filter(indicator=indicator, quarter=0)
     by_year = (
         figures_of_indicator.order_by()
