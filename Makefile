@@ -6,7 +6,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install lock run bench-progress bench-pages bench-api bench-import bench load-test test test-sqlite test-postgres migrations-check lint imports typecheck check-deploy
+.PHONY: install lock run bench-progress bench-pages bench-api bench-import bench load-test multi-instance-check test test-sqlite test-postgres migrations-check lint imports typecheck check-deploy
 
 install: $(VENV)/.installed
 
@@ -108,3 +108,9 @@ bench: install
 load-test: install
 	$(VENV)/bin/pip install --quiet locust==2.47.0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/load_test.py --users 50 --seconds 60 --output docs/benchmarks.md
+
+# The compose topology as processes: PostgreSQL (database gzplan_multi, made afresh), Redis (db 13),
+# two gunicorn instances and one task worker; imports across instances, a worker killed mid-write,
+# and the shared read cache ended per area (about two minutes; not part of make test).
+multi-instance-check: install
+	$(PY) bench/multi_instance.py

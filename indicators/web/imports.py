@@ -136,7 +136,7 @@ def _batch_context(batch: ImportBatch) -> dict[str, object]:
 @login_required
 def import_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = import_jobs.fail_if_lost(_own_batch(request, pk))
-    return JsonResponse({"state": batch.state, **import_jobs.progress_of(batch.pk)})
+    return JsonResponse({"state": batch.state, "message": batch.message, **import_jobs.progress_of(batch.pk)})
 
 
 @require_POST
