@@ -10,6 +10,7 @@ import itertools
 import json
 import os
 import random
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from locust import HttpUser, between, events, task
@@ -18,19 +19,41 @@ SETUP = json.loads(Path(os.environ.get("LOADTEST_SETUP", "var/loadtest.json")).r
 READING = SETUP["reading"]
 WRITERS = itertools.cycle(SETUP["writers"])
 ACKNOWLEDGED: dict[str, str] = {}  # "area indicator year" -> the value last acknowledged by the server
+WRITTEN = {writer["area"] for writer in SETUP["writers"]}
+# What the read cache answered (X-Gzplan-Cache: hit, miss, or none), by kind of read and by request name.
+CACHE: dict[str, Counter] = defaultdict(Counter)
+
+
+@events.request.add_listener
+def count_cache_answers(request_type, name, response, context, exception, **kwargs):
+    if request_type != "GET" or exception is not None or response is None:
+        return
+    answer = response.headers.get("X-Gzplan-Cache", "none")
+    area = (context or {}).get("area")
+    kind = (
+        "reads of an area nobody writes"
+        if area and area not in WRITTEN
+        else ("reads of an area being written" if area else "reads across areas (indicator pages)")
+    )
+    CACHE[kind][answer] += 1
+    CACHE[name][answer] += 1
 
 
 class Reader(HttpUser):
+    """The public and leaders: a page or an API read every 0.1-0.5 s (a busy reporting season's mix)."""
+
     weight = 9
-    wait_time = between(0.2, 1.0)
+    wait_time = between(0.1, 0.5)
 
     @task(3)
     def scorecard(self):
-        self.client.get(f"/en/?plan={READING['plan']}", name="page: scorecard")
+        context = {"area": READING["plan_area"]}
+        self.client.get(f"/en/?plan={READING['plan']}", name="page: scorecard", context=context)
 
     @task(3)
     def district(self):
-        self.client.get(f"/en/districts/{random.choice(READING['districts'])}/", name="page: district")
+        area = random.choice(READING["districts"])
+        self.client.get(f"/en/districts/{area}/", name="page: district", context={"area": area})
 
     @task(2)
     def indicator(self):
@@ -39,16 +62,18 @@ class Reader(HttpUser):
     @task(3)
     def values(self):
         area = random.choice(READING["districts"])
-        self.client.get(f"/api/v1/values?area={area}&limit=1000", name="api: values")
+        self.client.get(f"/api/v1/values?area={area}&limit=1000", name="api: values", context={"area": area})
 
     @task(2)
     def series(self):
         area = random.choice(READING["districts"])
-        self.client.get(f"/api/v1/series/{random.choice(READING['indicators'])}?area={area}", name="api: series")
+        url = f"/api/v1/series/{random.choice(READING['indicators'])}?area={area}"
+        self.client.get(url, name="api: series", context={"area": area})
 
     @task(1)
     def progress(self):
-        self.client.get(f"/api/v1/progress?plan={READING['plan']}", name="api: progress")
+        context = {"area": READING["plan_area"]}
+        self.client.get(f"/api/v1/progress?plan={READING['plan']}", name="api: progress", context=context)
 
 
 class Analyst(HttpUser):
@@ -58,6 +83,7 @@ class Analyst(HttpUser):
     def on_start(self):
         writer = next(WRITERS)
         self.area = writer["area"]
+        self.indicators = writer["indicators"]
         self.headers = {"Authorization": f"Bearer {writer['token']}"}
         self.versions: dict[str, int] = {}
         self.year = 1949
@@ -68,7 +94,7 @@ class Analyst(HttpUser):
         self.year += 1
         rows = [
             {"area": self.area, "indicator": code, "year": self.year, "value": f"{random.uniform(1, 999):.2f}"}
-            for code in READING["indicators"]
+            for code in self.indicators
         ]
         with self.client.post(
             "/api/v1/values/bulk",
@@ -104,3 +130,4 @@ class Analyst(HttpUser):
 @events.test_stop.add_listener
 def keep_the_writes(environment, **kwargs):
     Path(os.environ.get("LOADTEST_WRITES", "var/loadtest-writes.json")).write_text(json.dumps(ACKNOWLEDGED))
+    Path(os.environ.get("LOADTEST_CACHE", "var/loadtest-cache.json")).write_text(json.dumps(CACHE))

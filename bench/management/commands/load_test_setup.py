@@ -27,6 +27,17 @@ def remove_writes() -> int:
     return len(ids)
 
 
+def plan_indicators(plans) -> list[str]:
+    """The codes of the indicators targeted by the plans (at most 20), shares aside."""
+    return list(
+        Indicator.objects.filter(targets__plan__in=plans)
+        .exclude(measure="share")
+        .distinct()
+        .order_by("code")
+        .values_list("code", flat=True)[:20]
+    )
+
+
 class Command(BaseCommand):
     help = "Create the load test's analysts (loadtest-1…) with tokens and write what the test needs to a JSON file."
 
@@ -50,20 +61,20 @@ class Command(BaseCommand):
             user.groups.add(group)
             AreaAccess.objects.create(user=user, area=area)
             _, token = ApiToken.issue(user, "load test")
-            writers.append({"token": token, "area": area.code})
-        indicators = list(
-            Indicator.objects.exclude(measure="share")
-            .filter(code__startswith=synthetic.INDICATOR_PREFIX if synthetic.exists() else "")
-            .order_by("code")
-            .values_list("code", flat=True)[:20]
-        )
+            # An analyst enters the figures its district's plans are judged on (shares aside: a random
+            # figure would fall outside 0-100).
+            own = plan_indicators(Plan.objects.filter(area=area))
+            writers.append({"token": token, "area": area.code, "indicators": own or plan_indicators(Plan.objects)})
         plan = Plan.objects.filter(code=f"syn-{synthetic.ROOT_CODE}-fyp").first() or Plan.objects.get(
             code="guangzhou-14th-fyp"
         )
+        # Readers look at the plan on the home page, 20 districts (the writers' among them), the
+        # indicators of that plan, and the API for the same districts and indicators.
         reading = {
             "plan": plan.code,
+            "plan_area": plan.area.code,
             "districts": [a.code for a in districts[:20]],
-            "indicators": indicators,
+            "indicators": plan_indicators(Plan.objects.filter(pk=plan.pk)),
         }
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps({"writers": writers, "reading": reading}, indent=1))
