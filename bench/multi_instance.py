@@ -10,8 +10,11 @@ one task worker) started as processes on this machine, and driven over HTTP as u
 3. Anonymous pages read through A and B come from the one shared read cache; a figure written
    through B's API ends A's cached page of that district at once, while another district's page
    stays cached (the X-Gzplan-Cache header says which).
+4. Limits hold across instances: the API's rate limit counts requests to A and B together, and
+   failed sign-ins on A lock the account out on B too (django-axes).
 
-Prints what it does and checks; exits 1 at the first check that fails.
+Prints what it does and checks (the processes' own logs go to var/multi-instance-*.log); exits 1
+at the first check that fails.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 PASSWORD = "multi-instance-check-password"
 HAIZHU, TIANHE, CITY = "440105", "440106", "440100"
+TOKEN_LIMIT = 40  # API requests a minute per user with a token, for part 4
 
 
 class CheckFailed(Exception):
@@ -63,7 +67,8 @@ class Topology:
             "GZPLAN_TASKS_BACKEND": "database",
             "GZPLAN_JOB_STALE_SECONDS": str(options.stale_seconds),
             "API_THROTTLE_ANON": "",
-            "API_THROTTLE_TOKEN": "",
+            "API_THROTTLE_TOKEN": f"{TOKEN_LIMIT}/m",
+            "AXES_FAILURE_LIMIT": "3",
         }
         self.processes: dict[str, subprocess.Popen] = {}
 
@@ -75,7 +80,7 @@ class Topology:
             raise CheckFailed(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
         return result.stdout
 
-    def release(self) -> str:
+    def release(self) -> list[str]:
         """A fresh database, migrated and loaded with the real data: compose's one-off release step."""
         with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{self.options.database}" WITH (FORCE)')
@@ -92,19 +97,25 @@ class Topology:
             f"user = User.objects.create_user('multi-analyst', password={PASSWORD!r}, is_staff=True)\n"
             "user.groups.add(Group.objects.get(name=CITY_ANALYST))\n"
             f"AreaAccess.objects.create(user=user, area=Area.objects.get(code={CITY!r}))\n"
-            "print(ApiToken.issue(user, 'multi-instance check')[1])\n"
+            f"other = User.objects.create_user('multi-locked', password={PASSWORD!r})\n"
+            "print(ApiToken.issue(user, 'multi-instance check')[1], ApiToken.issue(other, 'rate limit')[1])\n"
         )
-        return self.manage("shell", "-c", script).strip().splitlines()[-1]
+        return self.manage("shell", "-c", script).strip().splitlines()[-1].split()
 
     def import_file(self, rows: int) -> bytes:
         script = f"import sys\nfrom bench.measure import import_file\nsys.stdout.write(import_file({rows}).decode())"
         return self.manage("shell", "-c", script).encode()
 
+    def log(self, name: str):
+        """Where a process's own output goes (var/multi-instance-<name>.log): the check prints its own."""
+        (ROOT / "var").mkdir(exist_ok=True)
+        return (ROOT / "var" / f"multi-instance-{name}.log").open("a")
+
     def start_web(self, name: str, port: int) -> str:
         self.processes[name] = subprocess.Popen(
             [PY, "-m", "gunicorn", "gzplan.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--timeout", "60",
              "--log-level", "warning"],
-            cwd=ROOT, env=self.env,
+            cwd=ROOT, env=self.env, stdout=self.log(name), stderr=subprocess.STDOUT,
         )  # fmt: skip
         url = f"http://127.0.0.1:{port}"
         for _ in range(120):
@@ -118,7 +129,7 @@ class Topology:
     def start_worker(self) -> subprocess.Popen:
         worker = subprocess.Popen(
             [PY, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2"],
-            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=ROOT, env=self.env, stdout=self.log("worker"), stderr=subprocess.STDOUT,
         )  # fmt: skip
         self.processes["worker"] = worker
         return worker
@@ -148,15 +159,14 @@ class Analyst:
     def csrf(self) -> str:
         return self.http.cookies.get("csrftoken") or ""
 
-    def sign_in(self, url: str) -> None:
+    def sign_in(self, url: str, username: str = "multi-analyst", password: str = PASSWORD) -> requests.Response:
         self.http.get(f"{url}/en/accounts/login/", timeout=30)
-        response = self.http.post(
+        return self.http.post(
             f"{url}/en/accounts/login/",
-            data={"username": "multi-analyst", "password": PASSWORD, "csrfmiddlewaretoken": self.csrf()},
+            data={"username": username, "password": password, "csrfmiddlewaretoken": self.csrf()},
             allow_redirects=False,
             timeout=30,
         )
-        check(response.status_code == 302, f"signed in on {url} (302 to {response.headers.get('Location')})")
 
     def upload(self, url: str, name: str, data: bytes) -> int:
         response = self.http.post(
@@ -212,7 +222,7 @@ def run(options) -> None:
     topology = Topology(options)
     try:
         say(f"release: database {options.database} migrated and loaded, Redis {options.redis}")
-        token = topology.release()
+        token, limited_token = topology.release()
         first, second = topology.import_file(options.rows), None
         a = topology.start_web("A", options.port)
         b = topology.start_web("B", options.port + 1)
@@ -223,7 +233,8 @@ def run(options) -> None:
 
         # 1. An import uploaded through A, followed and confirmed through B.
         analyst = Analyst()
-        analyst.sign_in(a)
+        response = analyst.sign_in(a)
+        check(response.status_code == 302, f"signed in on A (302 to {response.headers.get('Location')})")
         before = topology.figures()
         batch = analyst.upload(a, "first.csv", first)
         analyst.follow(b, batch, "ready")
@@ -282,6 +293,20 @@ def run(options) -> None:
         check(answer == "miss" and "12345.6" in body, f"A's Haizhu series has the new figure: {answer}")
         answer, _ = cache_answer(a, tianhe)
         check(answer == "hit", f"A's Tianhe page stays cached: {answer}")
+
+        # 4. Limits across instances.
+        limited = {"Authorization": f"Bearer {limited_token}"}
+        statuses = [
+            requests.get(f"{url}/api/v1/areas?limit=1", headers=limited, timeout=30).status_code for url in (a, b) * 30
+        ]
+        first_refused = statuses.index(429) + 1 if 429 in statuses else None
+        check(first_refused == TOKEN_LIMIT + 1, f"a user's {TOKEN_LIMIT}/min limit holds across A and B: first 429 at "
+              f"request {first_refused} of {len(statuses)}, alternating between them")  # fmt: skip
+        stranger = Analyst()
+        failed = [stranger.sign_in(a, "multi-locked", "wrong password").status_code for _ in range(3)]
+        locked = stranger.sign_in(b, "multi-locked", PASSWORD)
+        check(locked.status_code == 429 and "sessionid" not in locked.cookies,
+              f"3 failed sign-ins on A ({failed}) lock the account out on B: {locked.status_code}")  # fmt: skip
         say("multi-instance check passed")
     finally:
         topology.stop()
