@@ -4,7 +4,7 @@ the database, the caches the processes share, and the task queue."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -15,6 +15,7 @@ from django_tasks_db.models import DBTaskResult
 from health_check.base import HealthCheck
 from health_check.exceptions import ServiceUnavailable
 from health_check.views import HealthCheckView
+from redis.exceptions import RedisError
 
 
 @dataclasses.dataclass
@@ -23,9 +24,12 @@ class TaskQueue(HealthCheck):
     (then no worker is taking jobs: imports would wait for ever)."""
 
     def run(self) -> None:
-        if not isinstance(task_backends["default"], DatabaseBackend):
-            return  # immediate (nothing queued) or RQ (its own worker monitoring)
         limit = timezone.now() - timedelta(seconds=settings.GZPLAN_QUEUE_WAIT_SECONDS)
+        if settings.GZPLAN_TASKS_BACKEND == "rq":
+            self.run_rq(limit)
+            return
+        if not isinstance(task_backends["default"], DatabaseBackend):
+            return  # immediate: nothing is ever queued
         try:
             waiting = DBTaskResult.objects.ready().filter(enqueued_at__lt=limit).count()
         except DatabaseError as exc:
@@ -37,6 +41,22 @@ class TaskQueue(HealthCheck):
             raise ServiceUnavailable(
                 f"{waiting} task(s) waiting for over {settings.GZPLAN_QUEUE_WAIT_SECONDS} s: is a worker running?"
             )
+
+    def run_rq(self, limit: datetime) -> None:
+        """RQ on Redis: Redis answers, and the oldest job of each queue has not waited past the limit."""
+        import django_rq.queues  # installed with django-tasks-rq; only an RQ deployment loads it
+
+        try:
+            for queue in django_rq.queues.get_queues(*task_backends["default"].queues):
+                oldest = queue.get_jobs(0, 1)
+                enqueued = oldest[0].enqueued_at if oldest else None
+                if enqueued is not None and (enqueued if enqueued.tzinfo else enqueued.replace(tzinfo=UTC)) < limit:
+                    raise ServiceUnavailable(
+                        f"A task has waited over {settings.GZPLAN_QUEUE_WAIT_SECONDS} s in the RQ queue "
+                        f"{queue.name}: is a worker running?"
+                    )
+        except RedisError as exc:
+            raise ServiceUnavailable("The RQ queue in Redis cannot be read.") from exc
 
 
 health = HealthCheckView.as_view(

@@ -245,7 +245,7 @@ GZPLAN_JUMP_THRESHOLD = float(os.environ.get("GZPLAN_JUMP_THRESHOLD", "0.5"))
 # (the django-tasks backport of Django 6's django.tasks): a worker process runs it, never a web
 # process. GZPLAN_TASKS_BACKEND: "database" (default: a queue in the application's own database,
 # SQLite or PostgreSQL, worked by `manage.py db_worker`), "rq" (RQ on REDIS_URL, worked by
-# `manage.py rqworker`; needs the django-tasks-rq package) or "immediate" (in the request: tests).
+# `manage.py rqworker --job-class django_tasks_rq.Job`) or "immediate" (in the request: tests).
 TASK_BACKENDS = {
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
     "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},

@@ -33,3 +33,24 @@ def test_jobs_that_no_worker_takes_make_the_queue_unhealthy(client, settings, re
     response = client.get("/health/?format=json")
     assert response.status_code == 500
     assert any("waiting for over 60 s: is a worker running?" in status for status in response.json().values())
+
+
+def test_with_rq_jobs_that_no_worker_takes_make_the_queue_unhealthy(client, settings):
+    import django_rq
+    import redis
+
+    url = "redis://127.0.0.1:6379/12"  # the suite's own Redis database for RQ
+    redis.Redis.from_url(url).flushdb()
+    settings.GZPLAN_TASKS_BACKEND = "rq"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    settings.RQ_QUEUES = {"default": {"URL": url}}
+    settings.GZPLAN_QUEUE_WAIT_SECONDS = 60
+    check_upload.enqueue(0)
+    assert client.get("/health/?format=json").status_code == 200  # just queued: a worker may take it
+    job = django_rq.get_queue("default").get_jobs(0, 1)[0]
+    job.enqueued_at = timezone.now() - timedelta(minutes=5)
+    job.save()
+    response = client.get("/health/?format=json")
+    assert response.status_code == 500
+    assert any("in the RQ queue default: is a worker running?" in status for status in response.json().values())
+    redis.Redis.from_url(url).flushdb()

@@ -140,3 +140,38 @@ def test_a_worker_killed_midway_leaves_nothing_written_and_the_import_can_be_tri
     batch.refresh_from_db()
     assert batch.state == ImportState.APPLIED, batch.message
     assert ReportedValue.objects.count() == before + rows
+
+
+RQ_REDIS = "redis://127.0.0.1:6379/12"  # the suite's own Redis database for the RQ queue
+
+
+def test_with_the_rq_backend_an_import_is_checked_and_written_by_an_rq_worker(analyst, settings):
+    """GZPLAN_TASKS_BACKEND=rq: the same jobs go to RQ on Redis (django-tasks-rq), worked by `manage.py rqworker`."""
+    import redis
+
+    redis.Redis.from_url(RQ_REDIS).flushdb()
+    settings.TASKS = {"default": django_settings.TASK_BACKENDS["rq"]}
+    settings.RQ_QUEUES = {"default": {"URL": RQ_REDIS}}
+
+    def work_off_rq() -> None:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "gzplan.test_settings", "GZPLAN_TASKS_BACKEND": "rq",
+               "REDIS_URL": RQ_REDIS, "DATABASE_URL": _database_url()}  # fmt: skip
+        worker = subprocess.run(
+            [sys.executable, "manage.py", "rqworker", "--burst", "--job-class", "django_tasks_rq.Job", "default"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        said = worker.stdout + worker.stderr
+        assert worker.returncode == 0 and "Traceback" not in said, said
+
+    data = b"area,indicator,year,value\n440105,gdp,2033,111.5\n440106,gdp,2033,222.25\n"
+    batch = _upload(analyst, "rq.csv", data)
+    assert batch.state == ImportState.CHECKING
+    assert redis.Redis.from_url(RQ_REDIS).llen("rq:queue:default") == 1  # queued in RQ, not in the database
+    work_off_rq()
+    batch.refresh_from_db()
+    assert batch.state == ImportState.READY, batch.message
+    assert analyst.post(f"/en/imports/{batch.pk}/confirm/").status_code == 302
+    work_off_rq()
+    batch.refresh_from_db()
+    assert batch.state == ImportState.APPLIED, batch.message
+    assert sorted(ReportedValue.objects.filter(year=2033).values_list("value", flat=True)) == [111.5, 222.25]
