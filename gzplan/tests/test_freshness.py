@@ -17,7 +17,7 @@ from districts.models import Area
 from districts.roles import CITY_ANALYST
 from gzplan.lib import freshness
 from gzplan.middleware import CachedReadsMiddleware
-from indicators.models import Indicator, ReportedValue
+from indicators.models import Indicator, Plan, ReportedValue, Target
 from indicators.tests.conftest import HAIZHU, TIANHE, Api, make_account
 
 PAGE = f"/en/districts/{HAIZHU}/"
@@ -201,3 +201,66 @@ def test_a_page_with_a_csrf_token_is_never_shared(client, rf):
     # And the login page, through the whole stack, for a returning visitor.
     client.cookies["csrftoken"] = "a" * 32
     assert [cached(client.get("/en/accounts/login/")) for _ in range(2)] == [None, None]
+
+
+@pytest.mark.usefixtures("real_data")
+def test_no_cached_read_outlives_a_figure_it_shows(client, settings):
+    """Every page and API read, cached, then a figure written in each area (and for an indicator that
+    targets are linked to): whatever is still answered from the cache is what a fresh render gives."""
+    settings.API_THROTTLE_RATES = {}
+    areas = list(Area.objects.values_list("code", flat=True))
+    plans = list(Plan.objects.values_list("code", flat=True))
+    linked = Target.objects.exclude(linked_indicator=None).select_related("plan__area", "linked_indicator").first()
+    assert linked is not None, "the real data has linked targets"
+    # One target per area (its indicator, in its target year), and the indicator a linked target moves with.
+    writes = {
+        (t.plan.area.code, t.indicator.code, t.target_year)
+        for t in Target.objects.select_related("plan__area", "indicator").order_by(
+            "plan__area__code", "-plan__period_end"
+        )
+    }
+    chosen = {}
+    for area, indicator, year in sorted(writes):
+        chosen.setdefault(area, (area, indicator, year))
+    figures = [*chosen.values(), (linked.plan.area.code, linked.linked_indicator.code, linked.target_year)]
+    indicators = sorted({indicator for _, indicator, _ in figures})
+    urls = [
+        "/en/", "/", f"/districts/{HAIZHU}/",
+        *[f"/en/?plan={code}" for code in plans],
+        *[f"/en/plans/{code}/" for code in plans],
+        *[f"/en/districts/{code}/" for code in areas],
+        *[f"/en/indicators/{code}/" for code in indicators],
+        "/api/v1/values?limit=1000",
+        *[f"/api/v1/values?area={code}&limit=1000" for code in areas],
+        *[f"/api/v1/values?plan={code}&limit=1000" for code in plans],
+        *[f"/api/v1/values?indicator={code}&limit=1000" for code in indicators],
+        *[f"/api/v1/series/{indicator}?area={area}" for area, indicator, _ in figures],
+        *[f"/api/v1/series/{code}" for code in indicators],
+        *[f"/api/v1/progress?plan={code}&limit=500" for code in plans],
+        *[f"/api/v1/progress?area={code}&limit=500" for code in areas],
+        *[f"/api/v1/progress?indicator={code}&limit=500" for code in indicators],
+    ]  # fmt: skip
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    assert {cached(client.get(url)) for url in urls} == {"hit"}
+    served_from_cache = 0
+    for n, (area, indicator, year) in enumerate(figures, start=1):
+        stored = ReportedValue.objects.filter(area__code=area, indicator__code=indicator, year=year, quarter=0)
+        if stored.exists():
+            for value in stored:
+                value.value += 1
+                value.save()
+        else:
+            ReportedValue.objects.create(
+                area=Area.objects.get(code=area), indicator=Indicator.objects.get(code=indicator),
+                year=year, reference_year=year, value=Decimal(10 + n),
+            )  # fmt: skip
+        for url in urls:
+            answer = client.get(url)
+            if cached(answer) == "hit":
+                served_from_cache += 1
+                settings.GZPLAN_READ_CACHE_SECONDS = 0
+                fresh = client.get(url).content
+                settings.GZPLAN_READ_CACHE_SECONDS = 3600
+                assert answer.content == fresh, f"{url} still cached after a figure of {area} {indicator} {year}"
+    assert served_from_cache > len(urls) * len(figures) / 3  # the check compared many cached answers
