@@ -59,8 +59,16 @@ def exists() -> bool:
     return SourceDocument.objects.filter(key=SOURCE_KEY).exists()
 
 
+def _no_statement_timeout() -> None:
+    """Millions of rows in one statement take longer than the web's DATABASE_STATEMENT_TIMEOUT: not here."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 0")
+
+
 def remove(log=print) -> int:
     """Delete every synthetic object (and nothing else); returns how many values went."""
+    _no_statement_timeout()
     with transaction.atomic():
         areas = Area.objects.filter(code__startswith=AREA_PREFIX)
         # Millions of rows with no history (they were never edited): one DELETE statement, not
@@ -89,6 +97,7 @@ def generate(size_name: str, seed: int = 1, log=print) -> dict[str, int]:
     if exists():
         raise ValueError("synthetic data is already loaded: remove it first (synthetic_data --remove)")
     rng = random.Random(seed)
+    _no_statement_timeout()
     with transaction.atomic():
         source = SourceDocument.objects.create(
             key=SOURCE_KEY,

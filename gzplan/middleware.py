@@ -1,15 +1,25 @@
-"""The project's middleware: anonymous reads from the cache, and errors under /api/ in JSON."""
+"""The project's middleware: anonymous reads from the cache, control characters refused, errors under /api/ in JSON."""
 
 from __future__ import annotations
 
+import json
+import logging
+import re
+from collections.abc import Iterator
+
 from django.conf import settings
 from django.core.cache import caches
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.cache import set_response_etag
+from django.utils.translation import gettext as _
 
 from gzplan.api import THROTTLES
 from gzplan.lib import freshness
 from gzplan.lib.freshness import CACHE_HEADER, NEVER_CACHED
+
+logger = logging.getLogger(__name__)
 
 
 class CachedReadsMiddleware:
@@ -77,6 +87,82 @@ class CachedReadsMiddleware:
         if not request.path.startswith("/api/"):
             return True
         return all(throttle.allow_request(request) for throttle in THROTTLES)
+
+
+class RefuseControlCharactersMiddleware:
+    """A NUL (or another control character) in the address, the query string or a JSON body is a 400
+    naming where it is: no field accepts one, and PostgreSQL cannot even compare one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        problem = self.problem(request)
+        if problem is None:
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": str(problem)}, status=400)
+        return render(request, "400.html", {"problem": problem}, status=400)
+
+    @staticmethod
+    def problem(request):
+        if _CONTROL.search(request.path):
+            return _("The address contains a control character (such as NUL), which no page has.")
+        for name, values in request.GET.lists():
+            if _CONTROL.search(name) or any(_CONTROL.search(value) for value in values):
+                return _("The query parameter “%(name)s” contains a control character (such as NUL).") % {
+                    "name": _CONTROL.sub("?", name)
+                }
+        if request.content_type == "application/json" and request.method in ("POST", "PUT", "PATCH"):
+            try:
+                body = json.loads(request.body)
+            except ValueError:
+                return None  # not JSON: the API says what is wrong with it
+            if any(_CONTROL.search(text) for text in _strings(body)):
+                return _("A text in the JSON body contains a control character (such as \\u0000), which no field "
+                         "accepts.")  # fmt: skip
+        return None
+
+
+# C0 control characters other than tab, line feed and carriage return, and DEL.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _strings(value) -> Iterator[str]:
+    """Every key and string in a decoded JSON document."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+class DatabaseUnavailableMiddleware:
+    """The database cannot be reached or cancelled a statement that ran too long: a 503 that says so,
+    with Retry-After, instead of a 500 (the connect and statement timeouts are in settings)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error("database unavailable for %s: %s", request.path, exception)
+        message = _("The database is not answering just now; nothing was changed. Try again in a minute.")
+        response: HttpResponse
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": str(message)}, status=503)
+        else:
+            response = render(request, "503.html", {"problem": message}, status=503)
+        response["Retry-After"] = "60"
+        return response
 
 
 class JsonErrorsMiddleware:

@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A control character (NUL…) in the address, the query or a JSON body: a 400, before any view.
+    "gzplan.middleware.RefuseControlCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag on every page and API read; If-None-Match answers 304 when nothing changed.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -108,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A database that does not answer: a 503 with Retry-After, not a 500.
+    "gzplan.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: locks out repeated failed logins.
@@ -157,6 +161,16 @@ if DATABASE_URL:
         DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # A database that does not answer is a quick 503 (gzplan.middleware), not a worker held for
+        # minutes: connecting gives up after DATABASE_CONNECT_TIMEOUT seconds, and PostgreSQL cancels a
+        # statement running longer than DATABASE_STATEMENT_TIMEOUT seconds (0: no limit).
+        DATABASES["default"].setdefault("OPTIONS", {})
+        DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
+        statement_ms = env_int("DATABASE_STATEMENT_TIMEOUT", 30) * 1000
+        DATABASES["default"]["OPTIONS"]["options"] = (
+            DATABASES["default"]["OPTIONS"].get("options", "") + f" -c statement_timeout={statement_ms}"
+        ).strip()
 else:
     SQLITE_PATH.parent.mkdir(exist_ok=True)
     DATABASES = {
@@ -165,7 +179,9 @@ else:
             "NAME": str(SQLITE_PATH),
             # The web server and the task worker share the file: write-ahead logging lets pages read
             # while an import writes, and a writer waits for the other rather than failing at once.
-            "OPTIONS": {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"},
+            # Transactions take the write lock when they begin (IMMEDIATE): two that would both read,
+            # then write, queue instead of the second failing with "database is locked".
+            "OPTIONS": {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"},
         }
     }
 

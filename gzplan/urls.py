@@ -3,14 +3,19 @@ from __future__ import annotations
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path, re_path
+from django.urls import path, re_path, register_converter
 
 from gzplan.api import api, not_found
 from gzplan.health import health
+from gzplan.lib.converters import IdConverter, YearConverter
 from indicators.web import districts as district_views
 from indicators.web import entry as entry_views
 from indicators.web import imports as import_views
 from indicators.web import pages as indicator_views
+
+# Ids and years in paths are bounded as the database stores them: a larger number is a 404, not a 500.
+register_converter(IdConverter, "id")
+register_converter(YearConverter, "year")
 
 # zh-Hans at /, English under /en/: every page (the admin console too) has a stable,
 # shareable address per language.
@@ -26,17 +31,17 @@ urlpatterns += i18n_patterns(
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("entry/", entry_views.entry_index, name="entry"),
-    path("entry/<str:code>/<int:year>/", entry_views.entry_grid, name="entry-grid"),
-    path("entry/<str:code>/<int:year>/review/", entry_views.review_year, name="entry-review"),
-    path("entry/<str:code>/<int:year>/template.<str:fmt>", import_views.entry_template, name="entry-template"),
+    path("entry/<str:code>/<year:year>/", entry_views.entry_grid, name="entry-grid"),
+    path("entry/<str:code>/<year:year>/review/", entry_views.review_year, name="entry-review"),
+    path("entry/<str:code>/<year:year>/template.<str:fmt>", import_views.entry_template, name="entry-template"),
     path("imports/", import_views.import_upload, name="import"),
-    path("imports/<int:pk>/", import_views.import_batch, name="import-batch"),
-    path("imports/<int:pk>/progress.json", import_views.import_progress, name="import-progress"),
-    path("imports/<int:pk>/confirm/", import_views.import_confirm, name="import-confirm"),
-    path("imports/<int:pk>/retry/", import_views.import_retry, name="import-retry"),
-    path("values/<int:pk>/", entry_views.value_history, name="value-history"),
+    path("imports/<id:pk>/", import_views.import_batch, name="import-batch"),
+    path("imports/<id:pk>/progress.json", import_views.import_progress, name="import-progress"),
+    path("imports/<id:pk>/confirm/", import_views.import_confirm, name="import-confirm"),
+    path("imports/<id:pk>/retry/", import_views.import_retry, name="import-retry"),
+    path("values/<id:pk>/", entry_views.value_history, name="value-history"),
     path("export/everything.<str:fmt>", import_views.export_everything, name="export-everything"),
-    path("values/<int:pk>/restore/<int:history_id>/", entry_views.restore_value, name="value-restore"),
+    path("values/<id:pk>/restore/<id:history_id>/", entry_views.restore_value, name="value-restore"),
     path("", indicator_views.scorecard, name="scorecard"),
     path("districts/", district_views.district_index, name="district-index"),
     path("districts/<str:code>/", district_views.district, name="district"),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.base import ModelState
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -364,7 +364,22 @@ def upsert_values(
     except BatchRejected as exc:
         record_refused(exc.problems, user=entered_by, channel=channel)
         raise
+    except IntegrityError:
+        # Another request created one of these figures between this one's check and its write, and the
+        # unique key refused the second: a conflict like any other, with nothing of this batch written.
+        _, problems = plan_values(
+            rows, user=user, may_write=may_write, create_only=create_only, require_versions=require_versions
+        )
+        if not problems:
+            problems = [
+                RowProblem(index, "conflict", "version", SAVED_MEANWHILE, row) for index, row in enumerate(rows)
+            ]
+        record_refused(problems, user=entered_by, channel=channel)
+        raise BatchRejected(problems, len(rows)) from None
     return results
+
+
+SAVED_MEANWHILE = "Someone else saved this figure at the same moment; reload it and try again."
 
 
 def record_refused(problems: list[RowProblem], *, user, channel: str) -> None:

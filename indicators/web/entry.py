@@ -248,6 +248,11 @@ def restore_value(request: AuthenticatedHttpRequest, pk: int, history_id: int) -
     if not (request.user.has_perm("indicators.delete_reportedvalue") and can_edit_area(request.user, value.area)):
         raise PermissionDenied(_("Only an administrator may restore an earlier version."))
     old = get_object_or_404(value.history.model, history_id=history_id, id=pk)
+    version_text = request.POST.get("version", "") or "0"
+    if not (version_text.isascii() and version_text.isdigit()) or len(version_text) > 9:
+        messages.error(request, _("The version to replace must be a whole number: reload the page and try again."))
+        return redirect("value-history", pk=pk)
+    version = int(version_text)
     row = {
         "area": value.area.code,
         "indicator": value.indicator.code,
@@ -261,7 +266,7 @@ def restore_value(request: AuthenticatedHttpRequest, pk: int, history_id: int) -
         "status": old.status,
         "source": old.source,
         "note": old.note,
-        "version": int(request.POST.get("version", "0") or 0),
+        "version": version,
     }
     try:
         services.upsert_values([row], user=request.user, reason=_("restored version %(n)s") % {"n": old.version},

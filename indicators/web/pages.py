@@ -99,6 +99,9 @@ class Figure(NamedTuple):
 AREAS_PER_PAGE = 200
 
 
+MAX_PAGE = 1_000_000  # far beyond any country's areas; larger numbers would overflow the query
+
+
 @dataclass
 class _AreaPage:
     """A page of the areas, in one query (no count of all areas): the links say "previous" and "next"."""
@@ -113,9 +116,9 @@ class _AreaPage:
             number = int(number_text or 1)
         except ValueError:
             raise Http404("No such page") from None
-        start = (number - 1) * AREAS_PER_PAGE
-        if number < 1:
+        if not 1 <= number <= MAX_PAGE:
             raise Http404("No such page")
+        start = (number - 1) * AREAS_PER_PAGE
         areas = list(Area.objects.order_by("level", "code")[start : start + AREAS_PER_PAGE + 1])
         if not areas and number > 1:
             raise Http404("No such page")
