@@ -206,7 +206,10 @@ class ReportedValueForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["seen_version"].initial = self.instance.version
+            # The stored version, not the instance's: the history's revert fills the form from an old
+            # version, which is the change to make, not the version it replaces.
+            stored = ReportedValue.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            self.fields["seen_version"].initial = stored if stored is not None else self.instance.version
 
     def clean(self):
         data = super().clean() or {}
@@ -284,6 +287,10 @@ class ReportedValueAdmin(SimpleHistoryAdmin):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or can_edit_area(request.user, obj.area_id))
 
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or can_edit_area(request.user, obj.area_id))
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "area":
             areas = editable_area_ids(request.user)
@@ -294,21 +301,33 @@ class ReportedValueAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple_history lets whoever may view a figure open an old version; reverting is a change.
         if request.method == "POST":
-            stored = ReportedValue.objects.filter(pk=object_id).only("area_id").first()
+            stored = ReportedValue.objects.filter(pk=object_id).select_related("area").first()
             if stored is None or not self.has_change_permission(request, stored):
-                raise PermissionDenied
+                area = stored.area if stored is not None else "?"
+                raise PermissionDenied(
+                    _("You may not change the figures of %(area)s, so you may not revert this one.") % {"area": area}
+                )
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
+        changed = form.changed_data
         if change:
-            stored = ReportedValue.objects.only("area_id").get(pk=obj.pk)
+            stored = ReportedValue.objects.get(pk=obj.pk)
             if not self.has_change_permission(request, stored):
                 raise PermissionDenied
+            # Against the stored figure, not the form's first values: a revert from the history starts
+            # from the old version, so what it changes is what differs from the figure as stored now.
+            changed = [
+                name
+                for name in ReportedValueForm.Meta.fields
+                if getattr(obj, ReportedValue._meta.get_field(name).attname)
+                != getattr(stored, ReportedValue._meta.get_field(name).attname)
+            ]
         elif not self.has_add_permission(request):
             raise PermissionDenied
         if not can_edit_area(request.user, obj.area_id):
             raise PermissionDenied
-        services.save_value_from_form(obj, changed_fields=form.changed_data, user=request.user)
+        services.save_value_from_form(obj, changed_fields=changed, user=request.user)
 
     def delete_model(self, request, obj):
         self.delete_queryset(request, ReportedValue.objects.filter(pk=obj.pk))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from districts.access import can_edit_area
 from districts.models import Area
@@ -136,3 +137,131 @@ def test_the_rule_itself(accounts):
     assert not can_edit_area(accounts["haizhu_analyst"].user, city), "a district analyst does not write the city"
     assert all(can_edit_area(accounts["city_analyst"].user, a) for a in (haizhu, tianhe, city))
     assert not can_edit_area(accounts["viewer"].user, haizhu)
+
+
+# The admin console's other writes, for each role (an administrator scoped to Haizhu among them) and area:
+# (delete one figure, delete in bulk, revert to an earlier version from the history).
+ADMIN_ROLES = [*ROLES, "haizhu_admin", "superuser"]
+ADMIN_MATRIX = {
+    role: {HAIZHU: admin_haizhu, TIANHE: admin_tianhe}
+    for role, admin_haizhu, admin_tianhe in [
+        ("anonymous", False, False),
+        ("viewer", False, False),
+        ("haizhu_analyst", False, False),  # analysts revise; only administrators delete
+        ("city_analyst", False, False),
+        ("haizhu_admin", True, False),
+        ("superuser", True, True),
+    ]
+}
+REVERT = {"haizhu_analyst": {HAIZHU}, "city_analyst": {HAIZHU, TIANHE}, "haizhu_admin": {HAIZHU},
+          "superuser": {HAIZHU, TIANHE}}  # fmt: skip
+
+
+@pytest.fixture
+def admin_accounts(accounts) -> dict:
+    from districts.roles import ADMINISTRATOR
+    from indicators.tests.conftest import make_account
+
+    superuser = make_account("root", None)
+    superuser.user.is_superuser = True
+    superuser.user.save()
+    return {**accounts, "haizhu_admin": make_account("haizhu-admin", ADMINISTRATOR, HAIZHU), "superuser": superuser}
+
+
+def _login(client, account) -> None:
+    client.logout()
+    if account.user:
+        client.force_login(account.user)
+
+
+@pytest.mark.parametrize("role", ADMIN_ROLES)
+@pytest.mark.parametrize("area", [HAIZHU, TIANHE])
+def test_deleting_in_the_admin_console_one_or_in_bulk(client, admin_accounts, figures, role, area):
+    may_delete = ADMIN_MATRIX[role][area]
+    _login(client, admin_accounts[role])
+    figure = figures[area]
+    one = client.post(f"/en/admin/indicators/reportedvalue/{figure.pk}/delete/", {"post": "yes"})
+    assert ReportedValue.objects.filter(pk=figure.pk).exists() != may_delete, one.status_code
+    if not may_delete:
+        assert one.status_code in (302, 403) if role == "anonymous" else one.status_code == 403
+    # Bulk: this area's figure and another new one of the same area, through the list's delete action.
+    again = ReportedValue.objects.create(area=figure.area, indicator=figure.indicator, year=2023, value=5)
+    bulk = client.post(
+        "/en/admin/indicators/reportedvalue/",
+        {"action": "delete_selected", "_selected_action": [again.pk], "post": "yes"},
+    )
+    assert ReportedValue.objects.filter(pk=again.pk).exists() != may_delete, bulk.status_code
+
+
+@pytest.mark.parametrize("role", ADMIN_ROLES)
+def test_deleting_a_reviewed_years_figure_is_refused_for_everyone(client, admin_accounts, figures, role):
+    from districts.models import YearReview
+
+    figure = figures[HAIZHU]
+    YearReview.objects.create(area=figure.area, year=figure.year, reviewed_by=admin_accounts["superuser"].user,
+                              reviewed_at=timezone.now())  # fmt: skip
+    _login(client, admin_accounts[role])
+    client.post(f"/en/admin/indicators/reportedvalue/{figure.pk}/delete/", {"post": "yes"})
+    client.post("/en/admin/indicators/reportedvalue/",
+                {"action": "delete_selected", "_selected_action": [figure.pk], "post": "yes"})  # fmt: skip
+    assert ReportedValue.objects.filter(pk=figure.pk).exists()
+
+
+@pytest.mark.parametrize("role", ADMIN_ROLES)
+@pytest.mark.parametrize("area", [HAIZHU, TIANHE])
+def test_reverting_from_the_history_for_each_role(client, admin_accounts, figures, role, area):
+    may_revert = area in REVERT.get(role, set())
+    figure = figures[area]
+    figure.value = Decimal(150)
+    figure._change_reason = "changed"
+    figure.save()
+    first, version = figure.history.earliest(), figure.version
+    _login(client, admin_accounts[role])
+    url = f"/en/admin/indicators/reportedvalue/{figure.pk}/history/{first.history_id}/"
+    page = client.get(url)
+    form = {**_form(figure, "100"), "seen_version": page.context["adminform"].form["seen_version"].value()} if (
+        page.status_code == 200) else _form(figure, "100")  # fmt: skip
+    response = client.post(url, form)
+    figure.refresh_from_db()
+    assert figure.value == (Decimal(100) if may_revert else Decimal(150)), response.status_code
+    if may_revert:
+        assert figure.version == version + 1 and response.status_code == 302
+    elif role != "anonymous":
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("role", ADMIN_ROLES)
+def test_granting_superuser_status_or_permissions_one_does_not_hold(client, admin_accounts, role):
+    from django.contrib.auth.models import Group, Permission, User
+
+    target = User.objects.create_user("someone", password="pw-for-tests-only", is_staff=True)
+    account = admin_accounts[role]
+    _login(client, account)
+    me = account.user
+    url = f"/en/admin/auth/user/{(me or target).pk}/change/"
+    stored = me or target
+    access = list(stored.area_access.all())
+    base = {"username": stored.username, "is_active": "on", "is_staff": "on",
+            "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00", "last_login_0": "", "last_login_1": "",
+            "groups": [g.pk for g in stored.groups.all()],
+            "area_access-TOTAL_FORMS": str(len(access)), "area_access-INITIAL_FORMS": str(len(access)),
+            "area_access-MIN_NUM_FORMS": "0", "area_access-MAX_NUM_FORMS": "1000"}  # fmt: skip
+    for n, row in enumerate(access):
+        base |= {
+            f"area_access-{n}-id": row.pk,
+            f"area_access-{n}-user": stored.pk,
+            f"area_access-{n}-area": row.area_id,
+        }
+    made_superuser = client.post(url, {**base, "is_superuser": "on"})
+    stored.refresh_from_db()
+    assert stored.is_superuser == (role == "superuser"), made_superuser.status_code
+    # A permission the user does not hold (deleting users), granted to themselves or through a new role.
+    power = Permission.objects.get(codename="delete_logentry")
+    client.post(
+        url, {**base, "user_permissions": [power.pk], **({"is_superuser": "on"} if stored.is_superuser else {})}
+    )
+    assert stored.user_permissions.filter(pk=power.pk).exists() == (role == "superuser")
+    role_url = "/en/admin/auth/group/add/"
+    client.post(role_url, {"name": f"stronger-{role}", "permissions": [power.pk]})
+    made = Group.objects.filter(name=f"stronger-{role}").first()
+    assert (made is not None and made.permissions.filter(pk=power.pk).exists()) == (role == "superuser")
