@@ -235,6 +235,14 @@ class ReportedValueForm(forms.ModelForm):
         return data
 
 
+def _attribute(value: ReportedValue, name: str) -> object:
+    """A form field's value on the model, foreign keys by their id."""
+    return getattr(value, name + "_id") if name in _FOREIGN_KEYS else getattr(value, name)
+
+
+_FOREIGN_KEYS = {f.name for f in ReportedValue._meta.concrete_fields if f.is_relation}
+
+
 @admin.register(ReportedValue)
 class ReportedValueAdmin(SimpleHistoryAdmin):
     form = ReportedValueForm
@@ -318,10 +326,7 @@ class ReportedValueAdmin(SimpleHistoryAdmin):
             # Against the stored figure, not the form's first values: a revert from the history starts
             # from the old version, so what it changes is what differs from the figure as stored now.
             changed = [
-                name
-                for name in ReportedValueForm.Meta.fields
-                if getattr(obj, ReportedValue._meta.get_field(name).attname)
-                != getattr(stored, ReportedValue._meta.get_field(name).attname)
+                name for name in ReportedValueForm.Meta.fields if _attribute(obj, name) != _attribute(stored, name)
             ]
         elif not self.has_add_permission(request):
             raise PermissionDenied
