@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import re
@@ -20,6 +21,46 @@ from gzplan.lib import freshness
 from gzplan.lib.freshness import CACHE_HEADER, NEVER_CACHED
 
 logger = logging.getLogger(__name__)
+FORWARDING_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP", "HTTP_FORWARDED", "HTTP_X_FORWARDED_PROTO")
+
+
+class ClientAddressMiddleware:
+    """REMOTE_ADDR is the client's address for everything downstream (rate limits, login lockouts, logs).
+
+    The socket's peer is the client unless it is one of TRUSTED_PROXIES; then the client is the
+    right-most address in X-Forwarded-For that is not a trusted proxy (what the proxy itself saw),
+    and X-Forwarded-Proto says whether the client came over HTTPS. Forwarding headers from anyone
+    else are dropped, so a client cannot choose its own address or pretend to have used HTTPS.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.proxies = [ipaddress.ip_network(net, strict=False) for net in settings.TRUSTED_PROXIES]
+
+    def trusted(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address.strip())
+        except ValueError:
+            return False
+        return any(ip in net for net in self.proxies)
+
+    def __call__(self, request):
+        meta = request.META
+        if self.proxies and self.trusted(meta.get("REMOTE_ADDR", "")):
+            hops = [hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+            for hop in reversed(hops):
+                if not self.trusted(hop):
+                    try:
+                        meta["REMOTE_ADDR"] = str(ipaddress.ip_address(hop))
+                    except ValueError:
+                        pass  # not an address: the proxy's own stays
+                    break
+            for header in FORWARDING_HEADERS[:-1]:
+                meta.pop(header, None)
+        else:
+            for header in FORWARDING_HEADERS:
+                meta.pop(header, None)
+        return self.get_response(request)
 
 
 class CachedReadsMiddleware:

@@ -16,6 +16,7 @@ SECURE_SSL    on in production (DEBUG off) unless set to false: secure cookies, 
 from __future__ import annotations
 
 import importlib.util
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -95,6 +96,8 @@ if importlib.util.find_spec("bench") is not None:
     INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
+    # First: the client's address and scheme, from TRUSTED_PROXIES' forwarding headers only.
+    "gzplan.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "gzplan.middleware.JsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -127,6 +130,20 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address is REMOTE_ADDR, which ClientAddressMiddleware set from trusted proxies only.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+# Sign-in attempts per client address, whatever the user name (unknown ones too), in the shared
+# cache: more than LOGIN_ATTEMPTS_PER_ADDRESS in LOGIN_ATTEMPTS_MINUTES is a 429.
+LOGIN_ATTEMPTS_PER_ADDRESS = env_int("LOGIN_ATTEMPTS_PER_ADDRESS", 30)
+LOGIN_ATTEMPTS_MINUTES = env_int("LOGIN_ATTEMPTS_MINUTES", 10)
+# Addresses or networks of the reverse proxies in front of the app (comma-separated, e.g.
+# "127.0.0.1,172.28.0.0/16"): only their X-Forwarded-For and X-Forwarded-Proto are believed.
+TRUSTED_PROXIES = [net.strip() for net in os.environ.get("TRUSTED_PROXIES", "").split(",") if net.strip()]
+for _net in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_net, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_net!r} is not an address or network") from None
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 LOGIN_URL = "login"

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, register_converter
 
+from accounts.views import SignInView
 from gzplan.api import api, not_found
 from gzplan.health import health
 from gzplan.lib.converters import IdConverter, YearConverter
@@ -28,7 +29,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("entry/", entry_views.entry_index, name="entry"),
     path("entry/<str:code>/<year:year>/", entry_views.entry_grid, name="entry-grid"),
