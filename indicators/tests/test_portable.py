@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from districts.models import Area
 from indicators.models import Indicator, Plan, PlanNote, ReportedValue, SourceDocument, Target
 from indicators.spreadsheets import everything as portable
+from indicators.tests.conftest import make_account
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,9 @@ def test_the_round_trip_reproduces_everything(client, fmt):
     )  # fmt: skip
     before = portable.export_everything()
     assert all(before[name] for name, _, _ in portable.TABLES)
+    anonymous = client.get(f"/en/export/everything.{fmt}")
+    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]  # reading everything: signed in
+    client.force_login(make_account("exporter", "viewer").user)
     response = client.get(f"/en/export/everything.{fmt}")
     assert response.status_code == 200
     data = response.content

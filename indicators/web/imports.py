@@ -162,8 +162,12 @@ def import_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("import-batch", pk=batch.pk)
 
 
+@login_required
 def export_everything(request: HttpRequest, fmt: str) -> HttpResponse:
-    """Every area, plan, indicator, target and value, in a file that imports back (manage.py import_everything)."""
+    """Every area, plan, indicator, target and value, in a file that imports back (manage.py import_everything).
+
+    For signed-in users only: building it reads the whole database, which an anonymous visitor could
+    otherwise ask for many times at once (the API serves the same data a page at a time)."""
     writers = {
         "zip": (portable.to_csv_zip, "application/zip"),
         "xlsx": (portable.to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
