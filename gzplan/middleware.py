@@ -206,6 +206,18 @@ class DatabaseUnavailableMiddleware:
         return response
 
 
+class PermissionsPolicyMiddleware:
+    """The Permissions-Policy header (settings.PERMISSIONS_POLICY): browser features no page uses, off."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
 class JsonErrorsMiddleware:
     """Errors under /api/ that Django answers itself (405 wrong method, 400 bad host, 413 too
     large, 500) in JSON too, so a program never has to parse an HTML page."""

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -99,6 +100,9 @@ MIDDLEWARE = [
     # First: the client's address and scheme, from TRUSTED_PROXIES' forwarding headers only.
     "gzplan.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (django-csp): scripts only from this site's own files, no inline script.
+    "csp.middleware.CSPMiddleware",
+    "gzplan.middleware.PermissionsPolicyMiddleware",
     "gzplan.middleware.JsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -120,6 +124,26 @@ MIDDLEWARE = [
     # Last, as django-axes asks: locks out repeated failed logins.
     "axes.middleware.AxesMiddleware",
 ]
+
+# What pages may load (django-csp). Scripts: this site's files only, never inline or eval'd; the data
+# a chart needs comes in <script type="application/json"> blocks, which are not run. Styles: this
+# site's files plus style attributes (the charts set sizes inline).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The browser features no page uses are switched off.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # Logins go through django-axes first, which refuses a user name or address after
 # AXES_FAILURE_LIMIT failed attempts, for AXES_COOLOFF_MINUTES.

@@ -582,6 +582,13 @@ def browser_context_options(page_locale) -> dict:
     return {"viewport": VIEWPORT, "locale": page_locale, "timezone_id": "Asia/Shanghai"}
 
 
+CSP_VIOLATIONS_REPORTED = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline code"}`);
+});
+"""
+
+
 @pytest.fixture
 def page(request, browser, browser_context_options):
     """A fresh context and page; the test fails if the page reports problems (see PageProblems)."""
@@ -591,6 +598,8 @@ def page(request, browser, browser_context_options):
         origins.add(_origin(request.getfixturevalue("live_server").url))
     context = browser.new_context(**browser_context_options)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    # Every Content-Security-Policy violation becomes a console error, which fails the test.
+    context.add_init_script(CSP_VIOLATIONS_REPORTED)
     new_page = context.new_page()
     recorder = PageProblems(new_page, origins)
     recorder.attach()

@@ -91,6 +91,23 @@ def test_the_harness_catches_console_errors_and_uncaught_exceptions(page, page_p
     page_problems.clear()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_content_security_policy_blocks_inline_script_and_the_harness_reports_it(page, live_server):
+    response = page.goto(f"{live_server.url}/en/plans/guangzhou-14th-fyp/")
+    policy = response.header_value("content-security-policy") or ""
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert response.header_value("permissions-policy").startswith("camera=()")
+    page.get_by_role("button", name="Print").wait_for()  # the page's own script loaded, no violation
+    with expect_problems(page) as caught:
+        page.evaluate(
+            "() => { const s = document.createElement('script'); s.textContent = 'window.injected = 1';"
+            " document.body.append(s); }"
+        )
+        page.wait_for_timeout(200)
+    assert any("CSP violation: script-src" in problem for problem in caught), caught
+    assert page.evaluate("window.injected") is None
+
+
 def test_a_browser_test_keeps_the_main_threads_database_connection(page):
     """Playwright marks its loop as running here, which makes Django's connection store switch to a
     per-context one: the harness pins the thread's own connections there, so there is only one."""
