@@ -22,4 +22,6 @@ EXPOSE 8000
 # The web server only: migrations and the real-data load are the release step, run once per
 # deployment before web and worker start (docker-compose.yml's "release" service), so several web
 # replicas never race to migrate.
-CMD ["sh", "-c", "exec gunicorn gzplan.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]
+# Threads (gthread): a request waiting on the database or the cache does not hold a whole process, and
+# cached answers are served while a slow page renders (GZPLAN_COLD_RENDERS_PER_PROCESS at a time).
+CMD ["sh", "-c", "exec gunicorn gzplan.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --worker-class gthread --threads ${WEB_THREADS:-8} --access-logfile -"]

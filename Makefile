@@ -6,7 +6,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install lock run bench-progress bench-pages bench-api bench-import bench load-test multi-instance-check test test-sqlite test-postgres migrations-check lint imports typecheck check-deploy
+.PHONY: install lock run bench-progress bench-pages bench-api bench-import bench load-test multi-instance-check hammer-check test test-sqlite test-postgres migrations-check lint imports typecheck check-deploy
 
 install: $(VENV)/.installed
 
@@ -114,3 +114,8 @@ load-test: install
 # and the shared read cache ended per area (about two minutes; not part of make test).
 multi-instance-check: install
 	$(PY) bench/multi_instance.py
+
+# 20 anonymous clients hammering uncached heavy pages through deploy/nginx.conf (nginx on 127.0.0.1, in
+# front of gunicorn) while a probe reads a district page: its 95th percentile must stay under 500 ms.
+hammer-check: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/hammer.py --output docs/benchmarks.md

@@ -6,6 +6,7 @@ import ipaddress
 import json
 import logging
 import re
+import threading
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -63,6 +64,9 @@ class ClientAddressMiddleware:
         return self.get_response(request)
 
 
+_COLD_RENDERS = threading.BoundedSemaphore(settings.GZPLAN_COLD_RENDERS_PER_PROCESS)
+
+
 class CachedReadsMiddleware:
     """Answers an anonymous GET from the read cache while what it shows is unchanged (gzplan.lib.freshness)."""
 
@@ -82,14 +86,33 @@ class CachedReadsMiddleware:
                 response[name] = value
             response[CACHE_HEADER] = "hit"
             return response
-        with freshness.reading() as reading:
-            response = self.get_response(request)
+        # Rendering afresh for anonymous visitors is rationed per process, so that visitors asking for
+        # uncached pages as fast as they can leave threads and processor time for everyone else (cached
+        # answers above, signed-in users and token holders, who never come here).
+        if not _COLD_RENDERS.acquire(timeout=settings.GZPLAN_COLD_RENDER_WAIT_SECONDS):
+            return self.busy(request)
+        try:
+            with freshness.reading() as reading:
+                response = self.get_response(request)
+        finally:
+            _COLD_RENDERS.release()
         if reading is not None and self.storable(request, response):
             set_response_etag(response)
             headers = [(name, value) for name, value in response.items() if name != CACHE_HEADER]
             entry = (reading.dependencies, response.content, headers)
             cache.set(key, entry, settings.GZPLAN_READ_CACHE_SECONDS)
             response[CACHE_HEADER] = "miss"
+        return response
+
+    @staticmethod
+    def busy(request) -> HttpResponse:
+        message = _("The server is busy; try again in a few seconds.")
+        response: HttpResponse
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": str(message)}, status=503)
+        else:
+            response = render(request, "503.html", {"problem": message}, status=503)
+        response["Retry-After"] = "5"
         return response
 
     def key(self, request) -> str | None:

@@ -351,5 +351,9 @@ GZPLAN_READ_CACHE = "reads"
 # How long a cached read may live at most (0: no cache); changes through the application end it at once.
 GZPLAN_READ_CACHE_SECONDS = int(os.environ.get("GZPLAN_READ_CACHE_SECONDS", "3600"))
 GZPLAN_READ_CACHE_MAX_BYTES = 1_000_000  # larger answers are rendered each time
+# Anonymous reads the cache does not hold are rendered at most this many at a time per process; one
+# that waits longer than GZPLAN_COLD_RENDER_WAIT_SECONDS for its turn is a 503 with Retry-After.
+GZPLAN_COLD_RENDERS_PER_PROCESS = env_int("GZPLAN_COLD_RENDERS_PER_PROCESS", 1)
+GZPLAN_COLD_RENDER_WAIT_SECONDS = env_int("GZPLAN_COLD_RENDER_WAIT_SECONDS", 10)
 AXES_VERBOSE = False
 LOGOUT_REDIRECT_URL = "scorecard"

@@ -109,3 +109,10 @@ def test_the_compose_deployment_releases_once_then_runs_web_and_worker_with_redi
         assert services[name]["depends_on"]["release"] == {"condition": "service_completed_successfully"}
     image_command = next(line for line in (ROOT / "Dockerfile").read_text().splitlines() if line.startswith("CMD"))
     assert "gunicorn" in image_command and "migrate" not in image_command
+    # Clients reach nginx only (deploy/nginx.conf, the file bench/hammer.py runs), which alone may forward.
+    proxy = services["proxy"]
+    assert "ports" not in web and proxy["ports"] and "./deploy/nginx.conf:/etc/nginx/nginx.conf:ro" in proxy["volumes"]
+    subnet = compose["networks"]["default"]["ipam"]["config"][0]["subnet"]
+    assert web["environment"]["TRUSTED_PROXIES"] == subnet
+    nginx = (ROOT / "deploy/nginx.conf").read_text()
+    assert "server web:8000;" in nginx and "limit_req_zone" in nginx and "client_max_body_size" in nginx
