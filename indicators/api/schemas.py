@@ -269,7 +269,12 @@ class SeriesOut(BaseModel):
 
 
 class ValueIn(BaseModel):
-    """One figure to create or revise. Omitted details keep their stored text when revising."""
+    """One figure to create or revise. Omitted details keep their stored text when revising.
+
+    Rules between fields, which a JSON schema cannot state and the API enforces (422 naming the
+    field): `span_from` and `reference_year` are at most `year`; a quarterly figure (`quarter` 1-4)
+    covers one year (`span_from` equal to `year`); a share indicator's `value` lies between 0 and 100.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -277,8 +282,12 @@ class ValueIn(BaseModel):
     indicator: Code = Field(examples=["gdp"])
     year: BodyYear = Field(examples=[2020])
     quarter: WholeNumber = Field(0, ge=0, le=4)
-    span_from: BodyYear | None = Field(None, description="First year covered, for a total or average over years")
-    reference_year: BodyYear | None = Field(None, description="The year the figure measures, if not `year`")
+    span_from: BodyYear | None = Field(
+        None, description="First year covered, for a total or average over years; at most `year`"
+    )
+    reference_year: BodyYear | None = Field(
+        None, description="The year the figure measures, if not `year`; at most `year` (a later year is a 422)"
+    )
     value: Number = Field(examples=["3370.05"])
     qualifier: Qualifier | None = None
     notation: Notation | None = Field(None, description="As printed in the source")
@@ -291,7 +300,8 @@ class ValueIn(BaseModel):
 
 
 class ValueUpdate(BaseModel):
-    """A revision of one stored figure; `version` is the one being replaced."""
+    """A revision of one stored figure; `version` is the one being replaced. `reference_year` is at most
+    the figure's year, and a share's `value` lies between 0 and 100 (else 422 naming the field)."""
 
     model_config = ConfigDict(extra="forbid")
 
