@@ -1,11 +1,14 @@
-"""The project's middleware: anonymous reads from the cache, and errors under /api/ in JSON."""
+"""The project's middleware: anonymous reads from the cache, errors under /api/ in JSON, and request
+bodies refused before they are read."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import caches
 from django.http import HttpResponse, JsonResponse
 from django.utils.cache import set_response_etag
+from django.utils.translation import gettext as _
 
 from gzplan.api import THROTTLES
 from gzplan.lib import freshness
@@ -102,3 +105,43 @@ class JsonErrorsMiddleware:
                     fresh[header] = response[header]
             return fresh
         return response
+
+
+class UploadGateMiddleware:
+    """Refuses a request body before anything reads it: one larger than GZPLAN_MAX_UPLOAD_BYTES (413),
+    and a file upload (multipart) from someone not signed in (the login page, or 403 under /api/).
+
+    Placed right after AuthenticationMiddleware: every middleware's __call__ runs before any view hook,
+    so this answers before CsrfViewMiddleware.process_view reads request.POST, which parses a multipart
+    body and writes its files to disk. No page takes files from an anonymous visitor; the API's
+    callers sign in with a token, never with a form upload.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.GZPLAN_MAX_UPLOAD_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads no body then
+        api = request.path.startswith("/api/")
+        if length > limit:
+            message = _("The request is %(size)s MB, more than the %(limit)s MB allowed: split the file.") % {
+                "size": f"{length / 1024 / 1024:,.0f}",
+                "limit": f"{limit / 1024 / 1024:,.0f}",
+            }
+            return self.refuse(api, message, 413)
+        multipart = request.META.get("CONTENT_TYPE", "").lower().startswith("multipart/")
+        if multipart and request.method not in ("GET", "HEAD", "OPTIONS") and not request.user.is_authenticated:
+            if api:
+                return self.refuse(api, _("Sign in to upload files."), 403)
+            return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+    @staticmethod
+    def refuse(api: bool, message: str, status: int) -> HttpResponse:
+        if api:
+            return JsonResponse({"detail": message}, status=status)
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")

@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "gzplan.middleware.CachedReadsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view hook (CSRF's reads the body): bodies too large, anonymous uploads refused unread.
+    "gzplan.middleware.UploadGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -126,6 +128,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 LOGIN_URL = "login"
+# The largest request body taken (gzplan.middleware.UploadGateMiddleware answers 413 without reading a
+# larger one): a spreadsheet of up to 50 MB (indicators.spreadsheets.reading.MAX_BYTES) and its form.
+GZPLAN_MAX_UPLOAD_BYTES = env_int("GZPLAN_MAX_UPLOAD_BYTES", 51 * 1024 * 1024)
 LOGIN_REDIRECT_URL = "entry"
 
 ROOT_URLCONF = "gzplan.urls"
