@@ -1,4 +1,6 @@
-"""The project's middleware: anonymous reads from the cache, control characters refused, errors under /api/ in JSON."""
+"""The project's middleware: client addresses from trusted proxies, anonymous reads from the cache,
+control characters and oversized or anonymous upload bodies refused before they are read, a 503 when
+the database does not answer, errors under /api/ in JSON."""
 
 from __future__ import annotations
 
@@ -10,10 +12,12 @@ import threading
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import caches
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils.cache import set_response_etag
 from django.utils.translation import gettext as _
 
@@ -264,3 +268,65 @@ class JsonErrorsMiddleware:
                     fresh[header] = response[header]
             return fresh
         return response
+
+
+SIGN_IN_VIEWS = ("login", "admin:login")
+SIGN_IN_BYTES = 64 * 1024  # a user name, a password and a token, with room to spare
+
+
+class UploadGateMiddleware:
+    """Refuses a request body before anything reads it: one larger than GZPLAN_MAX_UPLOAD_BYTES (413),
+    and a file upload (multipart) to a page from someone not signed in (sent to the login page), but for a
+    small one to the sign-in form.
+
+    Placed right after AuthenticationMiddleware: every middleware's __call__ runs before any view hook,
+    so this answers before CsrfViewMiddleware.process_view reads request.POST, which parses a multipart
+    body and writes its files to disk. No page takes files from an anonymous visitor.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.GZPLAN_MAX_UPLOAD_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads no body then
+        api = request.path.startswith("/api/")
+        if length > limit:
+            message = _("The request is %(size)s MB, more than the %(limit)s MB allowed: split the file.") % {
+                "size": f"{length / 1024 / 1024:,.0f}",
+                "limit": f"{limit / 1024 / 1024:,.0f}",
+            }
+            return self.refuse(api, message, 413)
+        multipart = request.META.get("CONTENT_TYPE", "").lower().startswith("multipart/")
+        # Not under /api/: its views are exempt from CSRF (nothing reads a body before them), and they check
+        # the caller's token before reading theirs.
+        if (
+            multipart
+            and not api
+            and request.method not in ("GET", "HEAD", "OPTIONS")
+            and not request.user.is_authenticated
+        ):
+            if self.signing_in(request):
+                if length > SIGN_IN_BYTES:
+                    return self.refuse(api, _("This is too large for a sign-in form."), 413)
+            else:
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+    @staticmethod
+    def signing_in(request) -> bool:
+        """Whether the request goes to a sign-in form: the one page taking a form from an anonymous visitor
+        (a program may send it as multipart, as Django's test client does)."""
+        try:
+            return resolve(request.path_info).view_name in SIGN_IN_VIEWS
+        except Resolver404:
+            return False
+
+    @staticmethod
+    def refuse(api: bool, message: str, status: int) -> HttpResponse:
+        if api:
+            return JsonResponse({"detail": message}, status=status)
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")

@@ -107,8 +107,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    # A control character (NUL…) in the address, the query or a JSON body: a 400, before any view.
-    "gzplan.middleware.RefuseControlCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag on every page and API read; If-None-Match answers 304 when nothing changed.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -116,6 +114,10 @@ MIDDLEWARE = [
     "gzplan.middleware.CachedReadsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view hook (CSRF's reads the body): bodies too large, anonymous uploads refused unread.
+    "gzplan.middleware.UploadGateMiddleware",
+    # A control character (NUL…) in the address, the query or a JSON body: a 400, before any view.
+    "gzplan.middleware.RefuseControlCharactersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A database that does not answer: a 503 with Retry-After, not a 500.
     "gzplan.middleware.DatabaseUnavailableMiddleware",
@@ -171,6 +173,9 @@ for _net in TRUSTED_PROXIES:
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 LOGIN_URL = "login"
+# The largest request body taken (gzplan.middleware.UploadGateMiddleware answers 413 without reading a
+# larger one): a spreadsheet of up to 50 MB (indicators.spreadsheets.reading.MAX_BYTES) and its form.
+GZPLAN_MAX_UPLOAD_BYTES = env_int("GZPLAN_MAX_UPLOAD_BYTES", 51 * 1024 * 1024)
 LOGIN_REDIRECT_URL = "entry"
 
 ROOT_URLCONF = "gzplan.urls"

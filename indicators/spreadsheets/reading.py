@@ -15,23 +15,24 @@ import functools
 import io
 import re
 import unicodedata
-import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
 import opencc
-import pandas as pd
 from charset_normalizer import from_bytes
 
 from districts.models import Area
 from gzplan.lib.numbers import parse_number
 from indicators.domain import year_problem
 from indicators.models import Indicator, ValueStatus
+from indicators.spreadsheets import xlsx
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
 MAX_CELL = 5_000
+HEADER_ROWS = xlsx.HEADER_ROWS  # the header row is among the first ten
 ENCODINGS = ["utf_8", "gb18030", "big5"]
 
 # Our column, and the headings analysts use for it (compared after normalising: lower case,
@@ -140,29 +141,28 @@ def _strict(data: bytes, encoding: str) -> str:
         raise ImportProblem(f"is not valid {encoding.upper()} text (byte {exc.start})") from None
 
 
-def _grid(name: str, data: bytes) -> tuple[list[list[str]], str]:
-    """Every cell of the file as text, row by row."""
+# Rows as they come from a file: CSV rows as lists of cells, workbook rows as {column from 0: cell}
+# holding only the cells that have something (a sheet may have a lone cell in column XFD).
+Row = list[str] | dict[int, str]
+
+# C0 control characters but tab, line feed and carriage return: no spreadsheet cell holds them on
+# purpose, and NUL cannot be stored by PostgreSQL at all.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _rows(name: str, data: bytes) -> tuple[Iterator[tuple[int, Row]], str, bool]:
+    """The file's rows as they come (row number, cells), its encoding, and whether a cell may hold a
+    control character (then every cell is checked)."""
     if not data.strip():
         raise ImportProblem("the file is empty")
     if len(data) > MAX_BYTES:
         raise ImportProblem(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB: split it")
     if data[:4] == b"PK\x03\x04":
         try:
-            # Formulas are read as formulas (=…), not as their cached results, so they are refused.
-            frames = pd.read_excel(
-                io.BytesIO(data),
-                header=None,
-                dtype=object,
-                sheet_name=None,
-                engine="openpyxl",
-                engine_kwargs={"data_only": False},
-            )
-        except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
-            raise ImportProblem(f"is not a readable Excel workbook ({exc})") from None
-        best = max(frames.values(), key=_score_frame, default=None)
-        if best is None or best.empty:
-            raise ImportProblem("the workbook is empty")
-        return [[_excel_text(v) for v in row] for row in best.itertuples(index=False)], "xlsx"
+            book = xlsx.open_workbook(data)
+        except xlsx.Refused as problem:
+            raise ImportProblem(problem.message, problem.row, problem.column) from None
+        return _sheet_rows(book), "xlsx", True
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ImportProblem("is an old Excel file (.xls): save it as .xlsx or CSV")
     text, encoding = decode(data)
@@ -171,72 +171,107 @@ def _grid(name: str, data: bytes) -> tuple[list[list[str]], str]:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
+    # Every cell ends at a delimiter or a line break: this bounds the cells before csv makes any.
+    if text.count(delimiter) + text.count("\n") > xlsx.MAX_CELLS:
+        raise ImportProblem(f"has more than {xlsx.MAX_CELLS:,} cells: split the file")
+    return _csv_rows(text, delimiter), encoding, CONTROL.search(text) is not None
+
+
+def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, Row]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        cells = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        yield from enumerate(reader, start=1)
     except csv.Error as exc:
         raise ImportProblem(f"is not well-formed CSV: {exc}") from None
-    return cells, encoding
 
 
-def _score_frame(frame: pd.DataFrame) -> int:
-    head = frame.head(10)
-    return max((sum(_match_heading(v) is not None for v in row) for row in head.itertuples(index=False)), default=0)
+def _sheet_rows(book: xlsx.Workbook) -> Iterator[tuple[int, Row]]:
+    """The rows of the sheet whose first rows look most like our headings."""
+    try:
+        best, best_score = None, -1
+        for _, part in book.sheets:
+            head = [row for line, row in book.rows(part, MAX_ROWS, stop_after=HEADER_ROWS) if line <= HEADER_ROWS]
+            score = max((sum(_match_heading(v) is not None for v in row.values()) for row in head), default=0)
+            if head and score > best_score:
+                best, best_score = part, score
+        if best is None:
+            raise ImportProblem("the workbook is empty")
+        yield from book.rows(best, MAX_ROWS)
+    except xlsx.Refused as problem:
+        raise ImportProblem(problem.message, problem.row, problem.column) from None
 
 
-def _excel_text(value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "year") and hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
+def _cell(row: Row, position: int) -> str:
+    if isinstance(row, dict):
+        return row.get(position, "")
+    return row[position] if position < len(row) else ""
+
+
+def _cells(row: Row) -> Iterable[tuple[int, str]]:
+    return row.items() if isinstance(row, dict) else enumerate(row)
+
+
+def _refuse_controls(line: int, row: Row, header: Row | None) -> None:
+    for position, cell in _cells(row):
+        found = CONTROL.search(cell)
+        if found:
+            heading = _cell(header, position).strip() if header is not None else ""
+            raise ImportProblem(
+                f"the cell holds the control character U+{ord(found.group()):04X}, which no figure or note "
+                "may contain: remove it",
+                line,
+                heading or xlsx.letter(position + 1),
+            )
 
 
 def read_table(name: str, data: bytes) -> Table:
     """The file's rows keyed by our column names, or ImportProblem."""
-    cells, encoding = _grid(name, data)
-    header_at: int | None = None
+    rows, encoding, controls = _rows(name, data)
+    header: Row | None = None
     headings: dict[str, int] = {}
-    for index, row in enumerate(cells[:10]):
+    for line, row in rows:
+        if line > HEADER_ROWS:
+            break
+        if controls:
+            _refuse_controls(line, row, None)
         found: dict[str, int] = {}
-        for position, cell in enumerate(row):
+        for position, cell in sorted(_cells(row)):
             column = _match_heading(cell)
             if column and column not in found:
                 found[column] = position
         if all(c in found for c in REQUIRED):
-            header_at, headings = index, found
+            header, headings = row, found
             break
-    if header_at is None:
+    if header is None:
         raise ImportProblem(
             "no header row with the columns area, indicator, year and value (or 地区, 指标, 年份, 数值) "
-            "in the first 10 rows"
+            f"in the first {HEADER_ROWS} rows"
         )
-    header = cells[header_at]
-    rows: list[dict[str, str]] = []
+    records: list[dict[str, str]] = []
     lines: list[int] = []
     skipped = 0
-    for offset, row in enumerate(cells[header_at + 1 :], start=header_at + 2):
-        if not "".join(map(str, row)).strip():
+    for line, row in rows:
+        if controls:
+            _refuse_controls(line, row, header)
+        if not any(cell.strip() for _, cell in _cells(row)):
             continue
-        if len(rows) >= MAX_ROWS:
+        if len(records) >= MAX_ROWS:
             raise ImportProblem(f"more than {MAX_ROWS:,} rows: split the file")
         record: dict[str, str] = {}
         for column, position in headings.items():
-            cell = row[position] if position < len(row) else ""
-            cell = "" if cell is None else str(cell)
+            cell = _cell(row, position)
             if len(cell) > MAX_CELL:
-                raise ImportProblem(f"the cell has {len(cell):,} characters (at most {MAX_CELL:,})", offset,
-                                    header[position])  # fmt: skip
+                raise ImportProblem(f"the cell has {len(cell):,} characters (at most {MAX_CELL:,})", line,
+                                    _cell(header, position))  # fmt: skip
             record[column] = cell.strip()
         if not record["value"]:
             skipped += 1
             continue
-        rows.append(record)
-        lines.append(offset)
-    if not rows:
+        records.append(record)
+        lines.append(line)
+    if not records:
         raise ImportProblem("no row has a value to import" if skipped else "the file has a header but no rows")
-    return Table(rows, lines, {c: str(header[p]) for c, p in headings.items()}, encoding, skipped)
+    return Table(records, lines, {c: _cell(header, p) for c, p in headings.items()}, encoding, skipped)
 
 
 _Named = TypeVar("_Named", Area, Indicator)
