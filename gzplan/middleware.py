@@ -5,11 +5,9 @@ the database does not answer, errors under /api/ in JSON."""
 from __future__ import annotations
 
 import ipaddress
-import json
 import logging
 import re
 import threading
-from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -158,8 +156,9 @@ class CachedReadsMiddleware:
 
 
 class RefuseControlCharactersMiddleware:
-    """A NUL (or another control character) in the address, the query string or a JSON body is a 400
-    naming where it is: no field accepts one, and PostgreSQL cannot even compare one."""
+    """A NUL (or another control character) in the address or the query string is refused before any
+    view: no page or parameter takes one, and PostgreSQL cannot even compare one. Pages answer 400;
+    the API 422, as for any other invalid parameter (bodies are the API's own validation's)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -169,7 +168,7 @@ class RefuseControlCharactersMiddleware:
         if problem is None:
             return self.get_response(request)
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": str(problem)}, status=400)
+            return JsonResponse({"detail": str(problem)}, status=422)
         return render(request, "400.html", {"problem": problem}, status=400)
 
     @staticmethod
@@ -181,32 +180,11 @@ class RefuseControlCharactersMiddleware:
                 return _("The query parameter “%(name)s” contains a control character (such as NUL).") % {
                     "name": _CONTROL.sub("?", name)
                 }
-        if request.content_type == "application/json" and request.method in ("POST", "PUT", "PATCH"):
-            try:
-                body = json.loads(request.body)
-            except ValueError:
-                return None  # not JSON: the API says what is wrong with it
-            if any(_CONTROL.search(text) for text in _strings(body)):
-                return _("A text in the JSON body contains a control character (such as \\u0000), which no field "
-                         "accepts.")  # fmt: skip
         return None
 
 
 # C0 control characters other than tab, line feed and carriage return, and DEL.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _strings(value) -> Iterator[str]:
-    """Every key and string in a decoded JSON document."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield key
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
 
 
 class DatabaseUnavailableMiddleware:
