@@ -359,6 +359,6 @@ GZPLAN_READ_CACHE_MAX_BYTES = 1_000_000  # larger answers are rendered each time
 # Anonymous reads the cache does not hold are rendered at most this many at a time per process; one
 # that waits longer than GZPLAN_COLD_RENDER_WAIT_SECONDS for its turn is a 503 with Retry-After.
 GZPLAN_COLD_RENDERS_PER_PROCESS = env_int("GZPLAN_COLD_RENDERS_PER_PROCESS", 1)
-GZPLAN_COLD_RENDER_WAIT_SECONDS = env_int("GZPLAN_COLD_RENDER_WAIT_SECONDS", 10)
+GZPLAN_COLD_RENDER_WAIT_SECONDS = env_int("GZPLAN_COLD_RENDER_WAIT_SECONDS", 1)
 AXES_VERBOSE = False
 LOGOUT_REDIRECT_URL = "scorecard"
