@@ -6,8 +6,10 @@ The deployment's own proxy configuration (deploy/nginx.conf, with its per-addres
 limits) runs on 127.0.0.1 in front of gunicorn (the compose command: gthread workers), with Redis for
 the shared caches. Twenty attackers, each from its own loopback address (127.0.0.11-30), ask as fast
 as they can for pages and API reads that no cache holds (random offsets, years, plans and series
-across every area); a probe from 127.0.0.200 reads a district page every 0.25 s. Prints the probe's
-latency (goal: 95th percentile under 500 ms) and what the attackers got (answers, 429s from the proxy).
+across every area), and 30 slow senders dribble request headers a byte at a time; a probe from
+127.0.0.200 reads a district page every 0.25 s. Prints the probe's latency (goal: 95th percentile
+under 500 ms), what the attackers got (answers, 429s from the proxy, 503s from the busy app) and how
+soon the proxy dropped the slow senders.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import multiprocessing
 import os
 import random
 import re
+import socket
 import statistics
 import subprocess
 import sys
@@ -73,6 +76,24 @@ def heavy_urls(data: dict) -> list[str]:
     ]
 
 
+def slow_sender(host: str, port: int, stop: float, closed: list[float], lock: threading.Lock) -> None:
+    """Open a connection and send a request's headers one byte every 2 s (a "slowloris"), again and
+    again until `stop`; record how long each lasted before the server closed it."""
+    request = b"GET /en/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 400
+    while time.monotonic() < stop:
+        opened = time.monotonic()
+        try:
+            with socket.create_connection((host, port), timeout=5, source_address=("127.0.0.150", 0)) as sock:
+                for byte in request:
+                    if time.monotonic() >= stop:
+                        return
+                    sock.sendall(bytes([byte]))
+                    time.sleep(2)
+        except OSError:
+            with lock:
+                closed.append(time.monotonic() - opened)
+
+
 def probe(url: str, stop: float, results) -> None:
     """Read the page every 0.25 s until `stop` (time.monotonic, shared across fork), from 127.0.0.200."""
     http = session_from("127.0.0.200")
@@ -99,6 +120,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
+    parser.add_argument("--slow", type=int, default=30, help="slow-sending connections beside the attackers")
     parser.add_argument("--output", default="")
     options = parser.parse_args()
     if "DATABASE_URL" not in os.environ:
@@ -171,6 +193,11 @@ def main() -> int:
         prober = multiprocessing.Process(target=probe, args=(f"{base}/en/districts/{probe_district}/", stop, results))
         prober.start()
         threads = [threading.Thread(target=attack, args=(n,)) for n in range(options.attackers)]
+        closed: list[float] = []
+        threads += [
+            threading.Thread(target=slow_sender, args=("127.0.0.1", options.port + 1, stop, closed, lock))
+            for _ in range(options.slow)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -198,7 +225,11 @@ def main() -> int:
         f"{'met' if p95 < PROBE_GOAL_MS else 'NOT met'}).",
         f"Attackers: {total} requests ({total / options.seconds:.0f}/s); answers "
         + ", ".join(f"{status}: {count}" for status, count in sorted(answers.items(), key=lambda kv: str(kv[0])))
-        + " (429: refused by the proxy's per-address limits; 302: export needs a sign-in).",
+        + " (429: refused by the proxy's per-address limits; 302: export needs a sign-in; 503: the server "
+        "busy, retry).",
+        f"Slow senders: {options.slow} connections sending their headers a byte every 2 s; the proxy closed "
+        f"{len(closed)} of them, after {statistics.median(closed) if closed else 0:.0f} s (median), and the "
+        "app never saw them.",
     ])  # fmt: skip
     print(report)
     if options.output:
