@@ -1,0 +1,80 @@
+"""A plan table as rows and columns (tab-separated, as copied from a spreadsheet or a web table): the
+columns found by their headings in Traditional or Simplified Chinese, categories carried down, units
+from their column or the indicator's name, targets read by their column (年均, 累计), problems kept."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from indicators.spreadsheets.plantable import TableProblem, heading_key, read_tsv
+
+# The first rows of the city's 13th FYP review table (seed 003, 專欄1), re-laid with tabs.
+CITY_13TH = "\n".join(
+    [
+        "專欄1 “十三五”規劃主要指標完成情況",
+        "類別\t序號\t指 標\t單 位\t2020年目標值\t2020年完成值\t指標屬性",
+        "經濟發展提質增效\t1\t地區生產總值年均增速/總量\t%/億元\t年均7.5以上/28000\t年均6/25019\t預期性",
+        "\t2\t人均地區生產總值\t萬元\t18\t約14\t預期性",
+        "\t3\t第三產業增加值占地區生產總值比重\t%\t70左右\t72.5\t預期性",
+        "創新驅動顯著增強\t6\t研發經費支出(R&D)占地區生產總值比例\t%\t3\t3\t預期性",
+        "城市功能全面提升\t8\t機場旅客/貨郵吞吐量\t萬人次/萬噸\t8000/250\t7339/192 (2019年)\t預期性",
+        "生態環境\t20\t單位GDP能耗降低\t%\t〔20〕\t〔27.6〕\t約束性",
+        "",
+        "注：1.[ ]內為五年累計數。",
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    "heading, key, year",
+    [("類別", "category", None), ("序 號", "row", None), ("指標", "indicator", None), ("單位", "unit", None),
+     ("2020年目標值", "target", 2020), ("2025年", "target", 2025), ("2020年完成值", "completed", 2020),
+     ("2020年基數", "baseline", 2020), ("指標屬性", "attribute", None), ("屬性", "attribute", None),
+     ("年均增長(%)", "average", None), ("五年累計", "cumulative", None), ("备注", None, None)],
+)  # fmt: skip
+def test_headings_in_either_script(heading, key, year):
+    found = heading_key(heading)
+    assert (found == (key, year)) if key else found is None
+
+
+def test_the_city_table_reads_row_by_row():
+    table = read_tsv(CITY_13TH)
+    assert [r.row for r in table.rows] == ["1", "2", "3", "6", "8", "20"]
+    first, second = table.rows[:2]
+    assert first.category == second.category == "經濟發展提質增效"  # carried down
+    assert table.rows[3].category == "創新驅動顯著增強"
+    growth, level = first.targets
+    assert (growth.value, growth.comparator, growth.annual_average) == (Decimal("7.5"), "at_least", True)
+    assert (level.value, level.annual_average) == (Decimal(28000), False)
+    assert first.unit == "%/億元" and first.attribute == "anticipatory"
+    assert table.rows[-1].attribute == "binding" and table.rows[-1].targets[0].cumulative
+    assert table.rows[3].label == "研發經費支出(R&D)占地區生產總值比例"  # (R&D) is no unit
+    assert all(not r.problems for r in table.rows)
+    assert table.column("completed").year == 2020
+
+
+def test_units_in_the_name_and_rates_in_an_average_column():
+    table = read_tsv(
+        "类别\t指标\t2025年\t年均增长(%)\t属性\n"
+        "经济\t地区生产总值（亿元）\t35000\t\t预期性\n"
+        "\t常住人口(万人)\t\t约1.5\t预期性\n"
+    )
+    gdp, population = table.rows
+    assert (gdp.label, gdp.unit, gdp.targets[0].value) == ("地区生产总值", "亿元", Decimal(35000))
+    assert (population.label, population.unit) == ("常住人口", "万人")
+    assert population.targets[0].annual_average and population.targets[0].comparator == "about"
+
+
+def test_a_row_that_cannot_be_read_keeps_its_problem_and_the_others_read():
+    table = read_tsv("指标\t单位\t2025年\t属性\nA\t%\t6-6.5\t预期性\nB\t%\t5\t重要性\nC\t%\t\t预期性\n")
+    a, b, c = table.rows
+    assert "“6-6.5”" in a.problems[0] and not a.targets
+    assert "neither 约束性 nor 预期性" in b.problems[0] and b.targets[0].value == Decimal(5)
+    assert c.problems == ["no target in the row"]
+
+
+def test_a_table_without_its_headings_is_refused():
+    with pytest.raises(TableProblem):
+        read_tsv("1\t2\t3\n4\t5\t6\n")
