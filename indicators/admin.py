@@ -164,10 +164,26 @@ class TargetAdmin(SimpleHistoryAdmin):
         services.save_target(obj, user=request.user, reason=f"edited in the admin console: {fields}")
 
     def delete_model(self, request, obj):
-        services.delete_targets([obj], user=request.user, reason="deleted in the admin console")
+        self.delete_queryset(request, Target.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        services.delete_targets(queryset, user=request.user, reason="deleted in the admin console")
+        # A plan's targets are its area's: an administrator scoped to one district deletes none of another's.
+        targets = list(queryset.select_related("plan__area"))
+        for target in targets:
+            if not can_edit_area(request.user, target.plan.area_id):
+                raise PermissionDenied(
+                    _("You may not delete the targets of %(area)s's plans.") % {"area": target.plan.area}
+                )
+        services.delete_targets(targets, user=request.user, reason="deleted in the admin console")
+
+    # Changing or deleting a target: only for the plans of the areas the user works on.
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_edit_area(request.user, obj.plan.area_id))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or can_edit_area(request.user, obj.plan.area_id))
 
     @admin.display(description=_("kind"))
     def kind_label(self, obj: Target) -> str:

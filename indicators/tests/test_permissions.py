@@ -265,3 +265,20 @@ def test_granting_superuser_status_or_permissions_one_does_not_hold(client, admi
     client.post(role_url, {"name": f"stronger-{role}", "permissions": [power.pk]})
     made = Group.objects.filter(name=f"stronger-{role}").first()
     assert (made is not None and made.permissions.filter(pk=power.pk).exists()) == (role == "superuser")
+
+
+@pytest.mark.parametrize("role", ["haizhu_admin", "superuser"])
+def test_deleting_targets_in_the_admin_console_keeps_to_the_users_areas(client, admin_accounts, role):
+    from indicators.models import Target
+
+    _login(client, admin_accounts[role])
+    haizhu = Target.objects.filter(plan__area__code=HAIZHU).first()
+    tianhe = Target.objects.filter(plan__area__code=TIANHE).first()
+    for target in (haizhu, tianhe):
+        client.post(f"/en/admin/indicators/target/{target.pk}/delete/", {"post": "yes"})
+    assert not Target.objects.filter(pk=haizhu.pk).exists()
+    assert Target.objects.filter(pk=tianhe.pk).exists() == (role == "haizhu_admin")
+    survivor = Target.objects.filter(plan__area__code=TIANHE).first()
+    client.post("/en/admin/indicators/target/",
+                {"action": "delete_selected", "_selected_action": [survivor.pk], "post": "yes"})  # fmt: skip
+    assert Target.objects.filter(pk=survivor.pk).exists() == (role == "haizhu_admin")
