@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from indicators.spreadsheets.notation import NotationProblem, Part, normalise, read_cell
+from indicators.spreadsheets.reading import MAX_BYTES, _rows, decode
 
 BINDING, ANTICIPATORY = "binding", "anticipatory"
 
@@ -51,6 +52,7 @@ class PlanRow:
 class PlanTable:
     columns: list[Column]
     rows: list[PlanRow]
+    notes: list[str] = field(default_factory=list)  # the notes printed under the table (注：1.… 2.…)
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)
@@ -106,8 +108,9 @@ def read_grid(lines: list[list[str]]) -> PlanTable:
     for number, cells in enumerate(lines[start + 1 :], start=start + 2):
         if not any(cell.strip() for cell in cells):
             continue
-        if re.match(r"^\s*注[:：]", cells[0]):
-            break  # the notes under the table
+        if re.match(r"^\s*(?:注|註)[:：]", cells[0]):
+            notes = " ".join(" ".join(c.strip() for c in line if c.strip()) for line in lines[number - 1 :])
+            return PlanTable(columns, rows, _notes(notes))
         raw = {c.index: cells[c.index].strip() if c.index < len(cells) else "" for c in columns}
         values: dict[str, str] = {}
         for column in columns:  # the first column of each kind (a table may have two target columns)
@@ -123,6 +126,70 @@ def read_grid(lines: list[list[str]]) -> PlanTable:
         _read_targets(row, columns)
         rows.append(row)
     return PlanTable(columns, rows)
+
+
+def _notes(text: str) -> list[str]:
+    """The notes under a table, one per number: "注：1.[ ]内为五年累计数。2.…" → ["[ ]内为五年累计数。", "…"]."""
+    body = re.sub(r"^\s*(?:注|註)[:：]\s*", "", text)
+    pieces = [piece.strip() for piece in re.split(r"(?:^|\s)\d{1,2}[.、．]\s*", body) if piece.strip()]
+    return pieces
+
+
+def read_file(name: str, data: bytes) -> PlanTable:
+    """A table from an uploaded file: .xlsx, tab-separated text, or CSV (through the import reader's
+    bounded reading). Text with tabs is tab-separated whatever else it holds: a title line above the
+    table and notes below it have none, which defeats the CSV sniffer."""
+    if not data.startswith(b"PK") and b"\t" in data[: 64 * 1024] and len(data) <= MAX_BYTES:
+        return read_tsv(decode(data)[0])
+    rows, _, _ = _rows(name, data)
+    grid = []
+    for _, row in rows:
+        if isinstance(row, dict):
+            width = max(row, default=-1) + 1
+            grid.append([str(row.get(i, "")) for i in range(width)])
+        else:
+            grid.append([str(cell) for cell in row])
+    return read_grid(grid)
+
+
+def to_json(table: PlanTable, *, start: int, end: int) -> dict:
+    """What a table determines of each target (the fields of GET /api/v1/targets items), its notes and
+    its problems: the parse a script or the preview page works from. Writes nothing."""
+    target_column = next((c for c in table.columns if c.key == "target"), None)
+    target_year = target_column.year if target_column and target_column.year else end
+    targets, problems = [], []
+    for row in table.rows:
+        problems += [{"line": row.line, "row": row.row, "label_zh": row.label, "problem": p} for p in row.problems]
+        units = row.unit.split("/") if len(row.targets) > 1 else [row.unit]
+        for part_number, part in enumerate(row.targets, start=1):
+            unit = units[part_number - 1] if len(units) == len(row.targets) else row.unit
+            targets.append(
+                {
+                    "row": row.row,
+                    "part": part_number,
+                    "category_zh": row.category,
+                    "label_zh": row.label,
+                    "unit_label": unit,
+                    "baseline": row.cells.get("baseline") or None,
+                    "target_year": target_year,
+                    "target_value": str(part.value) if part.value is not None else None,
+                    "comparator": part.comparator,
+                    "target_notation": part.text,
+                    "is_cumulative": part.cumulative,
+                    "is_annual_average": part.annual_average,
+                    "reference_year": part.reference_year,
+                    "footnoted": part.footnoted,
+                    "assigned_by": part.assigned_by,
+                    "linked": part.linked,
+                    "qualitative": part.qualitative,
+                    "printed_unit": part.unit,
+                    "attribute": row.attribute,
+                }
+            )
+    if not start <= target_year <= end:
+        outside = f"the target year {target_year} lies outside the plan's {start}–{end}"
+        problems.append({"line": None, "row": "", "label_zh": "", "problem": outside})
+    return {"targets": targets, "notes": table.notes, "problems": problems}
 
 
 def _columns(cells: list[str]) -> list[Column] | None:

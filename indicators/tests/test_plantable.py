@@ -78,3 +78,45 @@ def test_a_row_that_cannot_be_read_keeps_its_problem_and_the_others_read():
 def test_a_table_without_its_headings_is_refused():
     with pytest.raises(TableProblem):
         read_tsv("1\t2\t3\n4\t5\t6\n")
+
+
+def test_the_notes_under_the_table_are_read_one_by_one():
+    table = read_tsv(CITY_13TH + " 2.帶*的為2019年數據。\n")
+    assert table.notes == ["[ ]內為五年累計數。", "帶*的為2019年數據。"]
+    assert table.rows[-1].row == "20"  # the notes are no row
+
+
+@pytest.mark.django_db
+def test_the_command_prints_the_parse_as_json_and_writes_nothing(tmp_path):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from indicators.models import Plan, Target
+
+    path = tmp_path / "city.tsv"
+    path.write_text(CITY_13TH + "\n", encoding="utf-8")
+    before = (Plan.objects.count(), Target.objects.count())
+    out = StringIO()
+    call_command("parse_plan_table", str(path), "--start", "2016", "--end", "2020", stdout=out)
+    parsed = json.loads(out.getvalue())
+    assert (Plan.objects.count(), Target.objects.count()) == before
+    first = parsed["targets"][0]
+    assert first | {"category_zh": ""} == first | {
+        "row": "1", "part": 1, "unit_label": "%", "target_year": 2020, "target_value": "7.5",
+        "comparator": "at_least", "is_annual_average": True, "is_cumulative": False, "attribute": "anticipatory",
+        "category_zh": "",
+    }  # fmt: skip
+    assert parsed["targets"][1]["unit_label"] == "億元" and parsed["targets"][1]["target_value"] == "28000"
+    assert parsed["notes"] == ["[ ]內為五年累計數。"]
+    assert [t["row"] for t in parsed["targets"]] == ["1", "1", "2", "3", "6", "8", "8", "20"] and not parsed["problems"]
+    path.write_text("指标\t2025年\nA\t6-6.5\n", encoding="utf-8")
+    out = StringIO()
+    call_command("parse_plan_table", str(path), "--start", "2026", "--end", "2030", stdout=out)
+    problems = json.loads(out.getvalue())["problems"]
+    assert "“6-6.5”" in problems[0]["problem"] and "outside the plan's 2026–2030" in problems[1]["problem"]
+    with pytest.raises(CommandError, match="no heading row"):
+        path.write_text("1\t2\n", encoding="utf-8")
+        call_command("parse_plan_table", str(path), "--start", "2026", "--end", "2030", stdout=StringIO())
