@@ -120,3 +120,21 @@ def test_the_command_prints_the_parse_as_json_and_writes_nothing(tmp_path):
     with pytest.raises(CommandError, match="no heading row"):
         path.write_text("1\t2\n", encoding="utf-8")
         call_command("parse_plan_table", str(path), "--start", "2026", "--end", "2030", stdout=StringIO())
+
+
+def test_the_same_table_as_a_workbook_reads_the_same():
+    import io
+
+    from openpyxl import Workbook
+
+    from indicators.spreadsheets.plantable import read_file, to_json
+
+    book = Workbook()
+    sheet = book.active
+    for line in CITY_13TH.splitlines():
+        sheet.append(line.split("\t"))
+    data = io.BytesIO()
+    book.save(data)
+    as_workbook = to_json(read_file("city.xlsx", data.getvalue()), start=2016, end=2020)
+    as_text = to_json(read_file("city.tsv", CITY_13TH.encode()), start=2016, end=2020)
+    assert as_workbook == as_text and len(as_text["targets"]) == 8
