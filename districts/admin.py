@@ -33,23 +33,24 @@ class AreaAccessInline(admin.TabularInline):
     verbose_name_plural = "areas whose figures the user may write (a city covers its districts)"
 
 
-def _held(user) -> set[str]:
-    return user.get_all_permissions()
-
-
 def _label(permission: Permission) -> str:
     return f"{permission.content_type.app_label}.{permission.codename}"
 
 
-def _not_held(request, permissions, groups=()) -> list[str]:
-    """The permissions among these (and these groups') that the signed-in user does not hold."""
+def refuse_ungranted(request, permissions, groups=()) -> None:
+    """A ValidationError naming the permissions among these (and these groups') that the signed-in user
+    does not hold: only a superuser grants what they do not hold themselves."""
     if request.user.is_superuser:
-        return []
-    held = _held(request.user)
+        return
     wanted = {_label(p) for p in permissions}
     for group in groups:
         wanted |= {_label(p) for p in group.permissions.select_related("content_type")}
-    return sorted(wanted - held)
+    missing = sorted(wanted - request.user.get_all_permissions())
+    if missing:
+        raise forms.ValidationError(
+            _("You may grant only permissions you hold yourself; not held: %(missing)s.")
+            % {"missing": ", ".join(missing)}
+        )
 
 
 class NoEscalationUserForm(UserChangeForm):
@@ -71,12 +72,7 @@ class NoEscalationUserForm(UserChangeForm):
         old_groups = set(stored.groups.all()) if stored else set()
         added_permissions = set(data.get("user_permissions") or []) - old_permissions
         added_groups = set(data.get("groups") or []) - old_groups
-        missing = _not_held(request, added_permissions, added_groups)
-        if missing:
-            raise forms.ValidationError(
-                _("You may grant only permissions you hold yourself; not held: %(missing)s.")
-                % {"missing": ", ".join(missing)}
-            )
+        refuse_ungranted(request, added_permissions, added_groups)
         return data
 
 
@@ -114,12 +110,7 @@ class NoEscalationGroupForm(forms.ModelForm):
         data = super().clean() or {}
         if self.request is not None and not self.request.user.is_superuser:
             old = set(self.instance.permissions.all()) if self.instance.pk else set()
-            missing = _not_held(self.request, set(data.get("permissions") or []) - old)
-            if missing:
-                raise forms.ValidationError(
-                    _("You may grant only permissions you hold yourself; not held: %(missing)s.")
-                    % {"missing": ", ".join(missing)}
-                )
+            refuse_ungranted(self.request, set(data.get("permissions") or []) - old)
         return data
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import re
 import threading
 
 from django.conf import settings
@@ -21,9 +20,25 @@ from django.utils.translation import gettext as _
 
 from gzplan.api import THROTTLES
 from gzplan.lib import freshness
+from gzplan.lib.cells import CONTROL_CHARACTERS
 from gzplan.lib.freshness import CACHE_HEADER, NEVER_CACHED
 
 logger = logging.getLogger(__name__)
+
+
+def refusal(request, message: str, status: int, *, retry_after: int | None = None) -> HttpResponse:
+    """A request this middleware answers itself: JSON under /api/, else a page in the request's language."""
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": str(message)}, status=status)
+    else:
+        title = {413: _("Request too large"), 503: _("Service unavailable")}.get(status, _("Bad request"))
+        response = render(request, "refusal.html", {"title": title, "problem": message}, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
 FORWARDING_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP", "HTTP_FORWARDED", "HTTP_X_FORWARDED_PROTO")
 
 
@@ -108,14 +123,7 @@ class CachedReadsMiddleware:
 
     @staticmethod
     def busy(request) -> HttpResponse:
-        message = _("The server is busy; try again in a few seconds.")
-        response: HttpResponse
-        if request.path.startswith("/api/"):
-            response = JsonResponse({"detail": str(message)}, status=503)
-        else:
-            response = render(request, "503.html", {"problem": message}, status=503)
-        response["Retry-After"] = "5"
-        return response
+        return refusal(request, _("The server is busy; try again in a few seconds."), 503, retry_after=5)
 
     def key(self, request) -> str | None:
         if (
@@ -167,24 +175,19 @@ class RefuseControlCharactersMiddleware:
         problem = self.problem(request)
         if problem is None:
             return self.get_response(request)
-        if request.path.startswith("/api/"):
-            return JsonResponse({"detail": str(problem)}, status=422)
-        return render(request, "400.html", {"problem": problem}, status=400)
+        # The API answers any invalid parameter with a 422; a page's address is a bad request.
+        return refusal(request, problem, 422 if request.path.startswith("/api/") else 400)
 
     @staticmethod
     def problem(request):
-        if _CONTROL.search(request.path):
+        if CONTROL_CHARACTERS.search(request.path):
             return _("The address contains a control character (such as NUL), which no page has.")
         for name, values in request.GET.lists():
-            if _CONTROL.search(name) or any(_CONTROL.search(value) for value in values):
+            if CONTROL_CHARACTERS.search(name) or any(CONTROL_CHARACTERS.search(value) for value in values):
                 return _("The query parameter “%(name)s” contains a control character (such as NUL).") % {
-                    "name": _CONTROL.sub("?", name)
+                    "name": CONTROL_CHARACTERS.sub("?", name)
                 }
         return None
-
-
-# C0 control characters other than tab, line feed and carriage return, and DEL.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class DatabaseUnavailableMiddleware:
@@ -202,13 +205,7 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.error("database unavailable for %s: %s", request.path, exception)
         message = _("The database is not answering just now; nothing was changed. Try again in a minute.")
-        response: HttpResponse
-        if request.path.startswith("/api/"):
-            response = JsonResponse({"detail": str(message)}, status=503)
-        else:
-            response = render(request, "503.html", {"problem": message}, status=503)
-        response["Retry-After"] = "60"
-        return response
+        return refusal(request, message, 503, retry_after=60)
 
 
 class PermissionsPolicyMiddleware:
@@ -277,7 +274,7 @@ class UploadGateMiddleware:
                 "size": f"{length / 1024 / 1024:,.0f}",
                 "limit": f"{limit / 1024 / 1024:,.0f}",
             }
-            return self.refuse(api, message, 413)
+            return refusal(request, message, 413)
         multipart = request.META.get("CONTENT_TYPE", "").lower().startswith("multipart/")
         # Not under /api/: its views are exempt from CSRF (nothing reads a body before them), and they check
         # the caller's token before reading theirs.
@@ -289,7 +286,7 @@ class UploadGateMiddleware:
         ):
             if self.signing_in(request):
                 if length > SIGN_IN_BYTES:
-                    return self.refuse(api, _("This is too large for a sign-in form."), 413)
+                    return refusal(request, _("This is too large for a sign-in form."), 413)
             else:
                 return redirect_to_login(request.get_full_path())
         return self.get_response(request)
@@ -302,9 +299,3 @@ class UploadGateMiddleware:
             return resolve(request.path_info).view_name in SIGN_IN_VIEWS
         except Resolver404:
             return False
-
-    @staticmethod
-    def refuse(api: bool, message: str, status: int) -> HttpResponse:
-        if api:
-            return JsonResponse({"detail": message}, status=status)
-        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")

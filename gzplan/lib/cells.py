@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from gzplan.lib.numbers import plain_number
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Characters no cell, field or address takes: C0 controls other than tab, line feed and carriage
+# return, and DEL (PostgreSQL cannot even store NUL).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def safe_cell(value: object) -> object:

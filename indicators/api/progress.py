@@ -204,8 +204,9 @@ def progress(
     if plan or area:  # the verdicts of one area's targets read that area's figures only
         freshness.reads(areas=targets.order_by().values_list("plan__area_id", flat=True).distinct())
     elif indicator:
-        found_id = Indicator.objects.filter(code=indicator).values_list("pk", flat=True).first()
-        freshness.reads(indicators=indicators_behind(found_id))
+        # Lazy: queried only when the answer is being cached (freshness.reads iterates then).
+        found = Indicator.objects.filter(code=indicator).values_list("pk", flat=True)
+        freshness.reads(indicators=(pk for indicator_id in found for pk in indicators_behind(indicator_id)))
     if status:
         verdicts = evaluate_values(targets)
         ids = [pk for pk in targets.values_list("pk", flat=True) if verdicts[pk].status == status]

@@ -7,7 +7,6 @@ history with who made it and why.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,6 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from districts.access import can_edit_area, frozen_message, frozen_reviews
 from districts.models import Area
+from gzplan.lib.cells import CONTROL_CHARACTERS
 from gzplan.lib.numbers import plain_number
 from indicators.domain import SHARE_MAX, SHARE_MIN, share_in_range
 from indicators.models import Indicator, RejectedEdit, ReportedValue, ValueStatus
@@ -432,15 +432,10 @@ def _unknown(row: dict, area: Area | None) -> tuple[str, str, str]:
     return ("invalid", "indicator", f"No indicator with code {row['indicator']}.")
 
 
-# C0 control characters but tab, line feed and carriage return: PostgreSQL cannot store NUL at all,
-# and no note or source holds the others on purpose (they come from a damaged file or a probe).
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
 def _row_problem(row: dict, indicator: Indicator) -> tuple[str, str, str] | None:
     for name in ("source", "note", "notation", "qualifier"):
         text = row.get(name)
-        if isinstance(text, str) and (found := CONTROL.search(text)):
+        if isinstance(text, str) and (found := CONTROL_CHARACTERS.search(text)):
             return ("invalid", name, f"The {name} holds the control character U+{ord(found.group()):04X}: remove it.")
     year = row["year"]
     quarter = row.get("quarter") or 0

@@ -99,8 +99,10 @@ def _split(cell: str) -> list[str]:
     """The `/`-separated targets of a row (`7339/192`), not splitting inside brackets."""
     pieces, depth, current = [], 0, ""
     for char in cell:
-        depth += char in "[(" and 1 or 0
-        depth -= char in "])" and 1 or 0
+        if char in "[(":
+            depth += 1
+        elif char in "])":
+            depth -= 1
         if char == "/" and depth == 0:
             pieces.append(current)
             current = ""

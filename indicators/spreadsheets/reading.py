@@ -24,6 +24,7 @@ import opencc
 from charset_normalizer import from_bytes
 
 from districts.models import Area
+from gzplan.lib.cells import CONTROL_CHARACTERS
 from gzplan.lib.numbers import parse_number
 from indicators.domain import year_problem
 from indicators.models import Indicator, ValueStatus
@@ -145,10 +146,6 @@ def _strict(data: bytes, encoding: str) -> str:
 # holding only the cells that have something (a sheet may have a lone cell in column XFD).
 Row = list[str] | dict[int, str]
 
-# C0 control characters but tab, line feed and carriage return: no spreadsheet cell holds them on
-# purpose, and NUL cannot be stored by PostgreSQL at all.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
 
 def _rows(name: str, data: bytes) -> tuple[Iterator[tuple[int, Row]], str, bool]:
     """The file's rows as they come (row number, cells), its encoding, and whether a cell may hold a
@@ -174,7 +171,7 @@ def _rows(name: str, data: bytes) -> tuple[Iterator[tuple[int, Row]], str, bool]
     # Every cell ends at a delimiter or a line break: this bounds the cells before csv makes any.
     if text.count(delimiter) + text.count("\n") > xlsx.MAX_CELLS:
         raise ImportProblem(f"has more than {xlsx.MAX_CELLS:,} cells: split the file")
-    return _csv_rows(text, delimiter), encoding, CONTROL.search(text) is not None
+    return _csv_rows(text, delimiter), encoding, CONTROL_CHARACTERS.search(text) is not None
 
 
 def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, Row]]:
@@ -213,7 +210,7 @@ def _cells(row: Row) -> Iterable[tuple[int, str]]:
 
 def _refuse_controls(line: int, row: Row, header: Row | None) -> None:
     for position, cell in _cells(row):
-        found = CONTROL.search(cell)
+        found = CONTROL_CHARACTERS.search(cell)
         if found:
             heading = _cell(header, position).strip() if header is not None else ""
             raise ImportProblem(

@@ -32,6 +32,7 @@ from xml.parsers import expat
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from openpyxl.utils.cell import column_index_from_string
+from openpyxl.utils.cell import get_column_letter as letter  # 1 → A, 28 → AB
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 MB = 1024 * 1024
@@ -347,7 +348,7 @@ class Workbook:
                     raise Refused(
                         f"a cell has more than {MAX_CELL_TEXT:,} characters (Excel's own limit)",
                         count["line"],
-                        _letter(count["column"]),
+                        letter(count["column"]),
                     )
                 collecting.append(data)
 
@@ -374,7 +375,7 @@ class Workbook:
                 return self.strings[int(raw)]
             except (ValueError, IndexError):
                 raise Refused(f"a cell refers to text {raw[:20]!r} that the workbook does not have", line,
-                              _letter(column)) from None  # fmt: skip
+                              letter(column)) from None  # fmt: skip
         if kind == "b":
             return str(raw.strip() not in ("0", "false"))
         if kind != "n":  # "str" (a formula's text), "d" (an ISO 8601 date)
@@ -415,19 +416,6 @@ def _column(reference: str, line: int) -> int:
     return column_index_from_string(letters.upper())
 
 
-def _letter(column: int) -> str:
-    letters = ""
-    while column > 0:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def open_workbook(data: bytes) -> Workbook:
     """The workbook, once its zip and its parts are within the bounds."""
     return Workbook(check_archive(data))
-
-
-def letter(column: int) -> str:
-    """The spreadsheet letter of a column counted from 1 (1 → A, 28 → AB)."""
-    return _letter(column)

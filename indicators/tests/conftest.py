@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.test import Client
 
 from accounts.models import ApiToken
 from districts.models import Area, AreaAccess
@@ -69,3 +70,11 @@ class Api:
 @pytest.fixture
 def api(client) -> Api:
     return Api(client)
+
+
+@pytest.fixture
+def analyst(accounts) -> Client:
+    """A browser session of Haizhu's district analyst (modules with an analyst of their own override it)."""
+    client = Client()
+    client.force_login(accounts["haizhu_analyst"].user)
+    return client

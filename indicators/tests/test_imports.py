@@ -34,13 +34,6 @@ def dump() -> list:
     ]
 
 
-@pytest.fixture
-def analyst(accounts) -> Client:
-    client = Client()
-    client.force_login(accounts["haizhu_analyst"].user)
-    return client
-
-
 def upload(client: Client, name: str, data: bytes) -> ImportBatch:
     """Upload a file the import accepts: its preview is saved, to be confirmed."""
     response = client.post("/en/imports/", {"file": SimpleUploadedFile(name, data)})

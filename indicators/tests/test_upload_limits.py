@@ -122,13 +122,6 @@ def state() -> tuple:
     )
 
 
-@pytest.fixture
-def analyst(accounts) -> Client:
-    client = Client()
-    client.force_login(accounts["haizhu_analyst"].user)
-    return client
-
-
 def refused(client: Client, name: str, data: bytes) -> str:
     """Upload a file the import refuses: a 422 whose page says why; nothing is stored."""
     before = state()
