@@ -67,7 +67,9 @@ _AVERAGE = re.compile(r"^年均(?:增长率|增长|增速|增幅)?")
 _REFERENCE_YEAR = re.compile(r"\((\d{4})(?:年)?(?:数据|数)?\)$")
 _COMPARATOR_WORDS = re.compile(r"以上|以下|以内|之内|左右|约|不低于|不高于|超过|突破")
 _ASSIGNED = re.compile(r"^完成(省|市|国家)(?:级)?下达(?:的)?(?:目标|任务)(?:任务)?$")
-_LINKED = re.compile(r"^(?:与|同)(?:经济|GDP|地区生产总值|经济社会发展)(?:增长|增速|发展)?(?:基本)?(?:同步|相适应)$")
+_LINKED = re.compile(
+    r"^(?:与|同)(?:经济|GDP|地区生产总值|经济社会发展)(?:增长|增速|发展)?(?:基本)?(?:保持)?(?:基本)?(?:同步|相适应)$"
+)
 _ABOVE = re.compile(r"^(?:略)?(?:高于|快于)(?:经济|GDP|地区生产总值)(?:增长|增速)$")
 _QUALITATIVE = re.compile(r"保持|视情|合理区间|稳步|逐步|持续|不断|稳定|明显|显著|进一步|全面")
 _ASSIGNERS = {"省": "province", "市": "city", "国家": "nation"}

@@ -34,7 +34,7 @@ class Column:
 
 @dataclass
 class PlanRow:
-    """One row of the table: what it prints, and how its target cell reads."""
+    """One printed row or sub-row of the table: what it prints, and how its target cell reads."""
 
     line: int  # 1-based, in the text as given
     category: str
@@ -46,6 +46,8 @@ class PlanRow:
     targets: list[Part] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     raw: dict[int, str] = field(default_factory=dict)  # every known column's cell, by its index
+    group: str = ""  # a label over several sub-rows (宽频接入能力 over 城市… and 农村…)
+    sub_row: bool = False  # printed under the numbered row above, without a number of its own
 
 
 @dataclass
@@ -59,6 +61,7 @@ class PlanTable:
 
 
 # Headings after normalise() (Simplified, no spaces), most specific first.
+_PERIOD = r"[\"“”]?十[一二三四五六七八九]五[\"“”]?(?:时期)?"
 _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
     ("attribute", re.compile(r"^(?:指标)?属性$")),
     ("category", re.compile(r"^(?:类别|领域|类型|分类)$")),
@@ -67,6 +70,8 @@ _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
     ("completed", re.compile(r"^(\d{4})年?(?:完成|实际|实现)(?:值|情况|数)?$")),
     ("target", re.compile(r"^(\d{4})年?(?:目标|规划目标|预期目标)?(?:值)?$")),
     ("baseline", re.compile(r"^(\d{4})年?(?:基数|基期|现状|基期值|基础)(?:值)?$")),
+    ("completed", re.compile(rf"^{_PERIOD}(?:规划)?(?:实际)?(?:完成|实现)(?:值|情况)?$")),
+    ("target", re.compile(rf"^{_PERIOD}(?:规划)?(?:目标|预期目标)(?:值)?$")),
     ("average", re.compile(r"^(?:年均(?:增长|增速|增幅)?|年均增长率)(?:\(%\))?$")),
     ("cumulative", re.compile(r"^(?:五年)?累计(?:值)?$")),
     ("indicator", re.compile(r"^(?:主要)?指标(?:名称)?$")),
@@ -76,6 +81,8 @@ _UNIT_WORDS = re.compile(
     r"%|‰|万|亿|元|人|吨|公里|千米|米|平方|立方|个|所|张|件|台|辆|户|亩|公顷|千克|度|微克|岁|年|标箱|次|床"
 )
 _ATTRIBUTES = {"约束性": BINDING, "预期性": ANTICIPATORY}
+_NUMBERED_LABEL = re.compile(r"^\s*(\d{1,3})\s*[.、．]\s*(\D.*)$")
+_EMPTY = ("", "-", "—", "–", "－", "/")
 
 
 def heading_key(text: str) -> tuple[str, int | None] | None:
@@ -88,6 +95,22 @@ def heading_key(text: str) -> tuple[str, int | None] | None:
     return None
 
 
+def read_text(text: str) -> PlanTable:
+    """Pasted text: tab-separated when its lines carry tabs, else one cell a line as copied from a web
+    page (`celllines`)."""
+    if "\t" in text:
+        return read_tsv(text)
+    from indicators.spreadsheets.celllines import lines_to_grid
+
+    grid = lines_to_grid(text)
+    if grid is None:
+        raise TableProblem(
+            "no heading naming at least an indicator (指标) and a target (2025年目标值) column: paste the table "
+            "with its heading, one cell a line or with tabs between the cells"
+        )
+    return read_grid(grid)
+
+
 def read_tsv(text: str) -> PlanTable:
     """A table copied from a spreadsheet or a web page: one row a line, cells separated by tabs."""
     lines = [line.split("\t") for line in text.splitlines()]
@@ -95,7 +118,9 @@ def read_tsv(text: str) -> PlanTable:
 
 
 def read_grid(lines: list[list[str]]) -> PlanTable:
-    """Rows of cells (from TSV, a workbook or a Word table): the heading row, then the indicators."""
+    """Rows of cells (from TSV, a workbook, a Word table or `celllines`): the heading row, then the
+    rows. A row without a number under a numbered row is its sub-row; its empty target and attribute
+    cells are the ones merged with the row above."""
     columns, start = None, 0
     for start, cells in enumerate(lines):  # noqa: B007  (the heading row's index is used below)
         columns = _columns(cells)
@@ -105,42 +130,83 @@ def read_grid(lines: list[list[str]]) -> PlanTable:
         raise TableProblem("no heading row naming at least an indicator (指标) and a target year (2025年) column")
     rows: list[PlanRow] = []
     category = ""
+    expected = 1
     for number, cells in enumerate(lines[start + 1 :], start=start + 2):
         if not any(cell.strip() for cell in cells):
             continue
-        if re.match(r"^\s*(?:注|註)[:：]", cells[0]):
+        if re.match(r"^\s*(?:注|註)\s*[:：]?", cells[0]) and not any(c.strip() for c in cells[1:]):
             notes = " ".join(" ".join(c.strip() for c in line if c.strip()) for line in lines[number - 1 :])
             return PlanTable(columns, rows, _notes(notes))
+        if columns == _columns(cells):
+            continue  # the heading repeated after a page break
         raw = {c.index: cells[c.index].strip() if c.index < len(cells) else "" for c in columns}
         values: dict[str, str] = {}
         for column in columns:  # the first column of each kind (a table may have two target columns)
             values.setdefault(column.key, raw[column.index])
+        previous = rows[-1] if rows else None
+        label, group = values.get("indicator", ""), ""
+        if values.get("sublabel"):
+            group, label = label or (previous.group if previous else ""), values["sublabel"]
+        row_number = values.get("row", "")
+        if not row_number and (match := _NUMBERED_LABEL.match(label)) and int(match.group(1)) == expected:
+            row_number, label = match.group(1), match.group(2).strip()
+        sub_row = bool(not row_number and previous and label and "row" in values or (not row_number and group))
+        if sub_row and previous:
+            row_number = previous.row
+            for column in columns:  # the cells merged with the row above
+                if column.key in ("target", "attribute") and raw[column.index] in _EMPTY:
+                    raw[column.index] = previous.raw.get(column.index, "")
+            values = {}
+            for column in columns:
+                values.setdefault(column.key, raw[column.index])
+        elif row_number.isdigit():
+            expected = int(row_number) + 1
+        elif not row_number:
+            row_number = str(expected)
+            expected += 1
         category = values.get("category") or category
-        label, unit = values.get("indicator", ""), values.get("unit", "")
+        unit = values.get("unit", "")
         if not unit and (match := _UNIT_IN_NAME.match(normalise(label))) and _UNIT_WORDS.search(match.group(2)):
             label, unit = match.group(1), match.group(2)
-        row = PlanRow(number, category, values.get("row", ""), label, unit, values, raw=raw)
+        row = PlanRow(number, category, row_number, label, unit, values, raw=raw, group=group, sub_row=sub_row)
         row.attribute = _ATTRIBUTES.get(normalise(values.get("attribute", "")), "")
-        if values.get("attribute") and not row.attribute:
+        if values.get("attribute") and values["attribute"] not in _EMPTY and not row.attribute:
             row.problems.append(f"the attribute “{values['attribute']}” is neither 约束性 nor 预期性")
+        extra = [c.strip() for i, c in enumerate(cells) if i >= len(_heading_cells(lines[start])) and c.strip()]
+        if extra:
+            row.problems.append("cells outside the table's columns: " + " ".join(f"“{c}”" for c in extra))
         _read_targets(row, columns)
         rows.append(row)
     return PlanTable(columns, rows)
 
 
+def _heading_cells(cells: list[str]) -> list[str]:
+    """The heading row without its trailing empty cells."""
+    cells = list(cells)
+    while cells and not cells[-1].strip():
+        cells.pop()
+    return cells
+
+
 def _notes(text: str) -> list[str]:
     """The notes under a table, one per number: "注：1.[ ]内为五年累计数。2.…" → ["[ ]内为五年累计数。", "…"]."""
-    body = re.sub(r"^\s*(?:注|註)[:：]\s*", "", text)
-    pieces = [piece.strip() for piece in re.split(r"(?:^|\s)\d{1,2}[.、．]\s*", body) if piece.strip()]
+    body = re.sub(r"^\s*(?:注|註)\s*[:：]?\s*", "", text)
+    pieces = [piece.strip() for piece in re.split(r"(?:^|\s)\d{1,2}\s*[.、．]\s*", body) if piece.strip()]
     return pieces
 
 
 def read_file(name: str, data: bytes) -> PlanTable:
     """A table from an uploaded file: .xlsx, tab-separated text, or CSV (through the import reader's
     bounded reading). Text with tabs is tab-separated whatever else it holds: a title line above the
-    table and notes below it have none, which defeats the CSV sniffer."""
-    if not data.startswith(b"PK") and b"\t" in data[: 64 * 1024] and len(data) <= MAX_BYTES:
-        return read_tsv(decode(data)[0])
+    table and notes below it have none, which defeats the CSV sniffer. Text with neither tabs nor
+    commas between cells is a table pasted one cell a line."""
+    if not data.startswith(b"PK") and len(data) <= MAX_BYTES:
+        head = data[: 64 * 1024]
+        if b"\t" in head:
+            return read_tsv(decode(data)[0])
+        text = decode(data)[0]
+        if not any(line.count(",") >= 2 for line in text.splitlines()[:40] if "," in line and len(line) < 200):
+            return read_text(text)
     rows, _, _ = _rows(name, data)
     grid = []
     for _, row in rows:
@@ -152,51 +218,15 @@ def read_file(name: str, data: bytes) -> PlanTable:
     return read_grid(grid)
 
 
-def to_json(table: PlanTable, *, start: int, end: int) -> dict:
-    """What a table determines of each target (the fields of GET /api/v1/targets items), its notes and
-    its problems: the parse a script or the preview page works from. Writes nothing."""
-    target_column = next((c for c in table.columns if c.key == "target"), None)
-    target_year = target_column.year if target_column and target_column.year else end
-    targets, problems = [], []
-    for row in table.rows:
-        problems += [{"line": row.line, "row": row.row, "label_zh": row.label, "problem": p} for p in row.problems]
-        units = row.unit.split("/") if len(row.targets) > 1 else [row.unit]
-        for part_number, part in enumerate(row.targets, start=1):
-            unit = units[part_number - 1] if len(units) == len(row.targets) else row.unit
-            targets.append(
-                {
-                    "row": row.row,
-                    "part": part_number,
-                    "category_zh": row.category,
-                    "label_zh": row.label,
-                    "unit_label": unit,
-                    "baseline": row.cells.get("baseline") or None,
-                    "target_year": target_year,
-                    "target_value": str(part.value) if part.value is not None else None,
-                    "comparator": part.comparator,
-                    "target_notation": part.text,
-                    "is_cumulative": part.cumulative,
-                    "is_annual_average": part.annual_average,
-                    "reference_year": part.reference_year,
-                    "footnoted": part.footnoted,
-                    "assigned_by": part.assigned_by,
-                    "linked": part.linked,
-                    "qualitative": part.qualitative,
-                    "printed_unit": part.unit,
-                    "attribute": row.attribute,
-                }
-            )
-    if not start <= target_year <= end:
-        outside = f"the target year {target_year} lies outside the plan's {start}–{end}"
-        problems.append({"line": None, "row": "", "label_zh": "", "problem": outside})
-    return {"targets": targets, "notes": table.notes, "problems": problems}
-
-
 def _columns(cells: list[str]) -> list[Column] | None:
     columns: list[Column] = []
     for index, cell in enumerate(cells):
         found = heading_key(cell)
         if found is None:
+            # an unnamed column right after 指标: the heading spans two columns, a group label in the
+            # first (宽频接入能力) and each sub-row's own label in the second
+            if not cell.strip() and columns and columns[-1].key == "indicator" and columns[-1].index == index - 1:
+                columns.append(Column("sublabel", index, ""))
             continue
         key, year = found
         column = Column(key, index, cell.strip(), year)
@@ -213,7 +243,7 @@ def _read_targets(row: PlanRow, columns: list[Column]) -> None:
     """The row's targets: from its target column(s); an empty 年均 or 累计 column leaves the other."""
     for column in (c for c in columns if c.key == "target"):
         text = row.raw.get(column.index, "")
-        if not text or text in ("-", "—", "/"):
+        if text in _EMPTY:
             continue
         try:
             row.targets.extend(read_cell(text, annual_average=column.annual_average, cumulative=column.cumulative))
@@ -221,3 +251,230 @@ def _read_targets(row: PlanRow, columns: list[Column]) -> None:
             row.problems.append(str(problem))
     if not row.targets and not row.problems:
         row.problems.append("no target in the row")
+
+
+# --- What a table determines of each target -------------------------------------------------------
+
+# A measure word ending an indicator's name: where "A/B" labels share or replace their tail.
+_MEASURE = re.compile(
+    r"(吞吐量|运输量|传送量|发送量|货运量|客运量|总量|总额|增加值|产值|收入|面积|人数|比重|比例|占比|"
+    r"增速|增长率|增幅|量|率|额|值|数)$"
+)
+_AVERAGE_LABEL = re.compile(r"年均(?!浓度|气温|降水|温度)")
+_GENERIC = re.compile(r"(?:增加值)?占(?:地区生产总值|GDP|服务业增加值)(?:的)?(?:比重|比例)|比重|比例")
+
+
+def split_label(label: str, parts: int) -> list[str]:
+    """Each part's own name in a row printing two indicators as "A/B": 机场旅客/货邮吞吐量 →
+    机场旅客吞吐量, 机场货邮吞吐量 (the tail shared); 地区生产总值年均增速/总量 → 地区生产总值年均增速,
+    地区生产总值总量 (the tail replaced). A guess the analyst confirms in the preview."""
+    pieces = label.split("/")
+    if parts < 2 or len(pieces) != parts or not all(pieces):
+        return [label] * max(parts, 1)
+    first, names = pieces[0], [pieces[0]]
+    if _MEASURE.search(first):  # 地区生产总值年均增速/总量, 铁路旅客传送量/货运量: B replaces A's tail
+        for other in pieces[1:]:
+            stem = first[: len(first) - len(other) - 2] if len(first) - len(other) - 2 >= 2 else first
+            names.append(stem + other)
+        return names
+    last = pieces[-1]
+    measure = _MEASURE.search(last)
+    tail = measure.group(1) if measure else ""
+    own = len(last) - len(tail)  # 货邮 in 货邮吞吐量: as long as the words it stands for in A (旅客)
+    if not tail or own <= 0 or own >= len(first):
+        return [label] * parts
+    stem = first[: len(first) - own]
+    return [piece + tail if n < parts - 1 else stem + piece if n else piece + tail for n, piece in enumerate(pieces)]
+
+
+def _notation(part: Part) -> str:
+    """A part as printed, with a space before the year it measures as the tables print it."""
+    return re.sub(r"(?<=[\d\]*])\((\d{4})", r" (\1", part.text)
+
+
+def _kind(part: Part, cumulative: bool, average: bool) -> str:
+    if part.assigned_by:
+        return "assigned"
+    if part.linked:
+        return "linked"
+    if part.qualitative:
+        return "qualitative"
+    if cumulative:
+        return "cumulative"
+    if average:
+        return "annual_average"
+    return "level"
+
+
+def _mentions(note: str, names: list[str], others: list[str]) -> bool:
+    """Whether a note speaks of an indicator by one of its names (拥有 and a final 数 aside, and the
+    generic 占地区生产总值比重 left out on both sides so it alone does not tie a note to a row). A name
+    inside another row's longer name (地区生产总值年均增长率 in 人均地区生产总值年均增长率) is not
+    spoken of where the note names that other row."""
+
+    def plain(text: str) -> str:
+        return label_text(text).replace("拥有", "").rstrip("*")
+
+    own = {plain(name) for name in names}
+    longer = [plain(other) for other in others if plain(other) not in own]
+    for name in own:
+        core = _GENERIC.sub("", name)
+        for candidate in {core, core.removesuffix("数"), re.sub(r"^每万人口?|拥有量$|量$", "", core)}:
+            if len(candidate) < 4:
+                continue
+            text = plain(note)
+            for other in sorted(longer, key=len, reverse=True):
+                if candidate in other and len(other) > len(candidate):
+                    text = text.replace(other, "…")
+            if candidate in _GENERIC.sub("", text):
+                return True
+    return False
+
+
+_BRACKET_NOTE = re.compile(r"\[\s*\]|〔\s*〕|累计数")
+_STAR_NOTE = re.compile(r"\*|＊|带星|加星")
+
+
+def _footnotes(notes: list[str], names: list[str], others: list[str], bracketed: bool, starred: bool) -> list[int]:
+    numbers = []
+    for number, note in enumerate(notes, start=1):
+        plain = normalise(note)
+        if (bracketed and _BRACKET_NOTE.search(plain) and len(plain) < 40) or (starred and _STAR_NOTE.search(plain)):
+            numbers.append(number)
+        elif _mentions(note, names, others):
+            numbers.append(number)
+    return numbers
+
+
+def _read_quietly(text: str) -> list[Part]:
+    if text in _EMPTY:
+        return []
+    try:
+        return read_cell(text)
+    except NotationProblem:
+        return []
+
+
+def to_json(table: PlanTable, *, start: int, end: int) -> dict:
+    """What a table determines of each target (the fields of GET /api/v1/targets items), its notes and
+    its problems: the parse a script or the preview page works from. Writes nothing."""
+    target_column = next((c for c in table.columns if c.key == "target" and c.year), None)
+    target_year = target_column.year if target_column and target_column.year else end
+    # A completed column for a year before the plan is its baseline (2020年完成值 in a 2021–2025 table).
+    baseline_column = next(
+        (c for c in table.columns if c.key == "baseline" or (c.key == "completed" and c.year and c.year < start)), None
+    )
+    completed_column = next((c for c in table.columns if c.key == "completed" and c is not baseline_column), None)
+    five_year = end - start == 4
+    targets, problems = [], []
+    parts_so_far: dict[str, int] = {}
+    for row in table.rows:
+        problems += [
+            {"line": row.line, "row": row.row, "label_zh": label_text(row.label), "problem": p} for p in row.problems
+        ]
+        label = label_text(row.label)
+        group = label_text(row.group)
+        count = len(row.targets)
+        labels = split_label(label, count)
+        printed_units = label_text(row.unit).split("/")
+        units = printed_units if count > 1 and len(printed_units) == count else [label_text(row.unit)] * count
+        baseline_text = row.raw.get(baseline_column.index, "") if baseline_column else ""
+        baselines = _read_quietly(baseline_text)
+        if baselines and len(baselines) != count:
+            baselines = baselines[:1] * count if len(baselines) == 1 else []
+        baseline_year_all = next((b.reference_year for b in baselines if b.reference_year), None)
+        completed_text = row.raw.get(completed_column.index, "") if completed_column else ""
+        completed = _read_quietly(completed_text)
+        completed_year_all = next((c.reference_year for c in completed if c.reference_year), None)
+        for index, part in enumerate(row.targets):
+            number = parts_so_far.get(row.row, 0) + 1
+            parts_so_far[row.row] = number
+            name = labels[index]
+            words = f"{group}{name}"
+            cumulative = (
+                part.cumulative
+                or "累计" in words
+                or (part.value is None and bool(baselines) and baselines[index].cumulative)
+            )
+            average = not cumulative and (part.annual_average or bool(_AVERAGE_LABEL.search(words)))
+            baseline = baselines[index] if index < len(baselines) else None
+            baseline_year = None
+            if baseline is not None:
+                baseline_year = baseline_year_all or (baseline_column.year if baseline_column else None) or start - 1
+            span_from = (
+                baseline_year - 4
+                if baseline is not None and baseline_year == start - 1 and five_year and (cumulative or average)
+                else None
+            )
+            done = completed[index] if index < len(completed) and completed[index].value is not None else None
+            targets.append(
+                {
+                    "line": row.line,
+                    "row": row.row,
+                    "part": number,
+                    "category_zh": label_text(row.category),
+                    "table_label_zh": f"{group}：{label}" if group else label,
+                    "label_zh": name,
+                    "group_zh": group,
+                    "unit_label": units[index],
+                    "baseline": _notation(baseline) if baseline else None,
+                    "baseline_value": str(baseline.value) if baseline and baseline.value is not None else None,
+                    "baseline_qualifier": baseline.comparator if baseline else "",
+                    "baseline_year": baseline_year,
+                    "baseline_span_from": span_from,
+                    "target_year": target_year,
+                    "target_value": str(part.value) if part.value is not None else None,
+                    "comparator": part.comparator,
+                    "target_notation": _notation(part),
+                    "kind": _kind(part, cumulative, average),
+                    "is_cumulative": cumulative,
+                    "is_annual_average": average,
+                    "linked_indicator": "gdp_growth" if part.linked else None,
+                    "linked_relation": part.linked,
+                    "assigned_by": part.assigned_by,
+                    "attribute": row.attribute,
+                    "footnotes": [],
+                    "reference_year": part.reference_year,
+                    "printed_unit": part.unit,
+                    "completed": (
+                        {
+                            "year": completed_year_all or (completed_column.year if completed_column else None) or end,
+                            "value": str(done.value),
+                            "printed": _notation(done),
+                        }
+                        if done
+                        else None
+                    ),
+                    "_names": [name, *(p for p in label.split("/") if p and count > 1), *([group] if group else [])],
+                    "_bracketed": part.cumulative or bool(baseline and baseline.cumulative),
+                    "_starred": part.footnoted or label.endswith("*") or bool(done and done.footnoted),
+                }
+            )
+    every_name = [label_text(row.label) for row in table.rows]
+    for target in targets:
+        names, bracketed, starred = target.pop("_names"), target.pop("_bracketed"), target.pop("_starred")
+        target["footnotes"] = _footnotes(table.notes, names, every_name, bracketed, starred)
+    if not start <= target_year <= end:
+        outside = f"the target year {target_year} lies outside the plan's {start}–{end}"
+        problems.append({"line": None, "row": "", "label_zh": "", "problem": outside})
+    notes = [{"number": n, "text": normalise_text(text)} for n, text in enumerate(table.notes, start=1)]
+    return {"targets": targets, "notes": notes, "problems": problems}
+
+
+def label_text(text: str) -> str:
+    """A label, unit or category as Simplified Chinese in one form, as `normalise` gives it but for the
+    Roman numerals of water classes (劣Ⅴ类), which NFKC would turn into Latin letters."""
+    kept = {char: f"\x00{ord(char)}\x00" for char in text if "\u2160" <= char <= "\u217f"}
+    for char, mark in kept.items():
+        text = text.replace(char, mark)
+    plain = normalise(text)
+    for char, mark in kept.items():
+        plain = plain.replace(mark, char)
+    return plain
+
+
+def normalise_text(text: str) -> str:
+    """A note as Simplified Chinese, its spacing kept."""
+    from indicators.spreadsheets.reading import _t2s
+
+    return _t2s().convert(text).strip()

@@ -109,8 +109,8 @@ def test_the_command_prints_the_parse_as_json_and_writes_nothing(tmp_path):
         "comparator": "at_least", "is_annual_average": True, "is_cumulative": False, "attribute": "anticipatory",
         "category_zh": "",
     }  # fmt: skip
-    assert parsed["targets"][1]["unit_label"] == "億元" and parsed["targets"][1]["target_value"] == "28000"
-    assert parsed["notes"] == ["[ ]內為五年累計數。"]
+    assert parsed["targets"][1]["unit_label"] == "亿元" and parsed["targets"][1]["target_value"] == "28000"
+    assert parsed["notes"] == [{"number": 1, "text": "[ ]内为五年累计数。"}]
     assert [t["row"] for t in parsed["targets"]] == ["1", "1", "2", "3", "6", "8", "8", "20"] and not parsed["problems"]
     path.write_text("指标\t2025年\nA\t6-6.5\n", encoding="utf-8")
     out = StringIO()
