@@ -230,7 +230,7 @@ SCHEMAS: dict[str, dict[str, Callable[[str], Any]]] = {
         "baseline_year": year,
         "baseline_span_from": year,
         "baseline_notation": text,
-        "target_year": required_year,
+        "target_year": year,  # required, but read from the plan's table for a row of it
         "target_value": decimal,
         "comparator": one_of([c.value for c in TARGET_COMPARATORS], blank=True),
         "target_notation": text,
@@ -248,6 +248,14 @@ SCHEMAS: dict[str, dict[str, Callable[[str], Any]]] = {
         "note": text,
         "source": required,
         "source_ref": text,
+    },
+    "plan_table_corrections.csv": {
+        "plan": required,
+        "row": required,
+        "part": positive_int,
+        "field": required,
+        "value": text,
+        "reason": required,
     },
     "values.csv": {
         "area": required,
@@ -315,14 +323,122 @@ def _messages(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+# The columns of targets.csv a plan's table determines: for a plan whose table is kept as published
+# under plan_tables/, they are read from it through the plan-table parser and left blank in targets.csv,
+# which keeps the indicator each row measures and what the analyst added (notes, revisions, judgements);
+# plan_table_corrections.csv records, with its reason, each judgement the printed notation cannot decide.
+TABLE_COLUMNS = {
+    "category_zh": "category_zh",
+    "label_zh": "label_zh",
+    "unit_label": "unit_label",
+    "baseline_value": "baseline_value",
+    "baseline_qualifier": "baseline_qualifier",
+    "baseline_year": "baseline_year",
+    "baseline_span_from": "baseline_span_from",
+    "baseline_notation": "baseline",
+    "target_year": "target_year",
+    "target_value": "target_value",
+    "comparator": "comparator",
+    "target_notation": "target_notation",
+    "cumulative": "is_cumulative",
+    "annual_average": "is_annual_average",
+    "linked_indicator": "linked_indicator",
+    "assigned_by": "assigned_by",
+    "attribute": "attribute",
+    "footnotes": "footnotes",
+}
+
+
+def _cell(column: str, parsed: Any) -> Any:
+    """A value of the parse as the loader's cell for `column` (numbers as Decimal, None as blank)."""
+    if column in ("baseline_value", "target_value"):
+        return None if parsed is None else Decimal(parsed)
+    if column in ("baseline_year", "baseline_span_from", "target_year"):
+        return parsed
+    if column in ("cumulative", "annual_average"):
+        return bool(parsed)
+    if column == "footnotes":
+        return list(parsed)
+    return parsed or ""
+
+
 class Loader:
     def __init__(self, directory: Path):
         self.directory = directory
         self.rows = {name: read_file(directory, name) for name in LOAD_ORDER}
+        self._read_plan_tables()
         self.changed = 0
         self.kept: list[str] = []
         self.counts: dict[str, int] = {}
         self._seen: dict[tuple, int] = {}
+
+    def _read_plan_tables(self) -> None:
+        """Fill the table columns of targets.csv from each plan's table as published (plan_tables/<plan>.txt),
+        read by the plan-table parser, then apply the recorded corrections. Everything is checked before
+        anything is written: a parse problem, a table row without its targets.csv row or the reverse, a
+        table column filled in by hand, a correction of nothing."""
+        from indicators.spreadsheets.plantable import TableProblem, read_text, to_json
+
+        corrections: dict[tuple[str, str, int], list[Row]] = {}
+        for row in self.rows["plan_table_corrections.csv"]:
+            if row["field"] not in TABLE_COLUMNS:
+                raise row.error(f"{row['field']!r} is not a column a plan's table determines", "field")
+            corrections.setdefault((row["plan"], row["row"], row["part"] or 1), []).append(row)
+        used: set[int] = set()
+        for plan in self.rows["plans.csv"]:
+            path = self.directory / "plan_tables" / f"{plan['code']}.txt"
+            if not path.is_file():
+                continue
+            name = f"plan_tables/{path.name}"
+            try:
+                table = to_json(
+                    read_text(path.read_text(encoding="utf-8")), start=plan["period_start"], end=plan["period_end"]
+                )
+            except (TableProblem, UnicodeDecodeError) as exc:
+                raise FixtureError(name, str(exc)) from None
+            if table["problems"]:
+                first = table["problems"][0]
+                raise FixtureError(name, f"row {first['row']} ({first['label_zh']}): {first['problem']}", first["line"])
+            parsed = {(t["row"], t["part"]): t for t in table["targets"]}
+            listed = set()
+            for row in self.rows["targets.csv"]:
+                if row["plan"] != plan["code"] or not row["row"]:
+                    continue
+                key = (row["row"], row["part"] or 1)
+                listed.add(key)
+                target = parsed.get(key)
+                if target is None:
+                    raise row.error(f"{name} has no row {key[0]} part {key[1]}", "row")
+                for column, field_name in TABLE_COLUMNS.items():
+                    value = row[column]
+                    if not (value is None or value is False or value == "" or value == []):
+                        raise row.error(
+                            f"is read from {name}; record a change in plan_table_corrections.csv with its reason",
+                            column,
+                        )
+                    row.cells[column] = _cell(column, target[field_name])
+                for correction in corrections.get((plan["code"], *key), []):
+                    used.add(id(correction))
+                    try:
+                        row.cells[correction["field"]] = SCHEMAS["targets.csv"][correction["field"]](
+                            correction["value"]
+                        )
+                    except ValueError as exc:
+                        raise correction.error(str(exc), "value") from None
+            for key in parsed.keys() - listed:
+                raise FixtureError(
+                    "targets.csv", f"row {key[0]} part {key[1]} of {name} has no row naming its indicator"
+                )
+            notes = [(n["number"], n["text"]) for n in table["notes"]]
+            kept = [(n["number"], n["text_zh"]) for n in self.rows["plan_notes.csv"] if n["plan"] == plan["code"]]
+            if notes != kept:
+                raise FixtureError("plan_notes.csv", f"the notes of {plan['code']} differ from those under {name}")
+        for row in self.rows["plan_table_corrections.csv"]:
+            if id(row) not in used:
+                raise row.error("corrects no row of a plan table kept under plan_tables/", "row")
+        for row in self.rows["targets.csv"]:
+            if row["target_year"] is None:
+                raise row.error("is required", "target_year")
 
     def lookup(self, row: Row, column: str, table: dict[str, Any], what: str, blank: bool = False):
         key = row[column]

@@ -10,6 +10,7 @@ cannot read raises NotationProblem quoting the cell: it never guesses.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -75,6 +76,7 @@ _QUALITATIVE = re.compile(r"保持|视情|合理区间|稳步|逐步|持续|不�
 _ASSIGNERS = {"省": "province", "市": "city", "国家": "nation"}
 
 
+@functools.lru_cache(maxsize=8192)  # OpenCC's conversion is slow; a table reads each cell several times
 def normalise(text: str) -> str:
     """The cell as one form: Simplified Chinese, half-width digits and signs, no spaces."""
     simplified = _t2s().convert(text)

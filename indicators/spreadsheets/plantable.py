@@ -10,7 +10,8 @@ Rows whose target cannot be read keep their problem (quoting the cell); nothing 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from indicators.spreadsheets.notation import NotationProblem, Part, normalise, read_cell
 from indicators.spreadsheets.reading import MAX_BYTES, _rows, decode
@@ -287,6 +288,29 @@ def split_label(label: str, parts: int) -> list[str]:
     return [piece + tail if n < parts - 1 else stem + piece if n else piece + tail for n, piece in enumerate(pieces)]
 
 
+_SCALES = [("万亿", Decimal(10) ** 12), ("亿", Decimal(10) ** 8), ("万", Decimal(10) ** 4), ("千", Decimal(1000)),
+           ("百", Decimal(100))]  # fmt: skip
+
+
+def _scaled(unit: str) -> tuple[Decimal, str]:
+    """万亿元 → (10¹², 元): a unit's scale and what it counts."""
+    for prefix, scale in _SCALES:
+        if unit.startswith(prefix) and len(unit) > len(prefix):
+            return scale, unit[len(prefix) :]
+    return Decimal(1), unit
+
+
+def in_unit(value: Decimal, printed: str, unit: str) -> Decimal | None:
+    """A figure printed with its own unit (3.5万亿元) in the row's unit (亿元: 35000); None when the two
+    units count different things."""
+    if not unit or printed == unit:
+        return value
+    (printed_scale, printed_base), (scale, base) = _scaled(printed), _scaled(unit)
+    if printed_base != base:
+        return None
+    return (value * printed_scale / scale).normalize()
+
+
 def _notation(part: Part) -> str:
     """A part as printed, with a space before the year it measures as the tables print it."""
     return re.sub(r"(?<=[\d\]*])\((\d{4})", r" (\1", part.text)
@@ -387,6 +411,15 @@ def to_json(table: PlanTable, *, start: int, end: int) -> dict:
         completed = _read_quietly(completed_text)
         completed_year_all = next((c.reference_year for c in completed if c.reference_year), None)
         for index, part in enumerate(row.targets):
+            if part.unit and part.value is not None:
+                converted = in_unit(part.value, part.unit, units[index])
+                if converted is None:
+                    why = f"“{part.text}”: the cell counts in {part.unit}, the row in {units[index] or 'no unit'}"
+                    problems.append({"line": row.line, "row": row.row, "label_zh": label, "problem": why})
+                    continue
+                if not units[index]:
+                    units[index] = part.unit
+                part = replace(part, value=converted)
             number = parts_so_far.get(row.row, 0) + 1
             parts_so_far[row.row] = number
             name = labels[index]
