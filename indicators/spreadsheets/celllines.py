@@ -82,7 +82,9 @@ def lines_to_grid(text: str) -> list[list[str]] | None:
     body, notes = _body_and_notes(tokens, heading.end, heading_key)
     value_columns = [i for i, key in enumerate(heading.keys) if key in _VALUE_KEYS]
     numbered = "row" in heading.keys
-    rows = _read_rows(body, len(value_columns), numbered, _target_index(heading.keys, value_columns))
+    rows = _read_rows(
+        body, len(value_columns), numbered, _target_index(heading.keys, value_columns), "category" in heading.keys
+    )
     grid = [["类别", "序号", "指标", "", "单位", *(heading.cells[i] for i in value_columns), "属性"]]
     for row in rows:
         grid.append(
@@ -181,7 +183,7 @@ def _readable(text: str) -> int:
     return len(parts)
 
 
-def _read_rows(tokens: list[str], width: int, numbered: bool, target_at: int) -> list[_Row]:
+def _read_rows(tokens: list[str], width: int, numbered: bool, target_at: int, categorised: bool) -> list[_Row]:
     """The printed rows and sub-rows, in order."""
     kinds = [_kind(t) for t in tokens]
     rows: list[_Row] = []
@@ -225,12 +227,18 @@ def _read_rows(tokens: list[str], width: int, numbered: bool, target_at: int) ->
             kinds[position] = "text"
             position = _read_row(tokens, kinds, position, row, width, first=True, stop=is_anchor)
         elif kind in ("text", "numbered") and _starts_sub_row(tokens, kinds, position, is_anchor):
-            row = _Row(category="".join(category))
-            category = []
+            row = _Row()
             if not numbered and not labelled:  # a table without row numbers: each label is a row
                 row.number, expected = str(expected), expected + 1
+                if categorised:  # the lines before its label are the category starting there (經濟 發展)
+                    while kinds[position + 1] == "text":
+                        category.append(token)
+                        position += 1
+                        token = tokens[position]
+                    row.category = "".join(category)
             elif not rows:
                 row.number, expected = str(expected), expected + 1
+            row.category, category = row.category or "".join(category), []
             position = _read_row(tokens, kinds, position, row, width, first=True, stop=is_anchor)
         elif kind in ("text", "numbered") or (kind == "value" and not rows):
             category.append(token)

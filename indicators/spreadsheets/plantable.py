@@ -236,6 +236,13 @@ def _columns(cells: list[str]) -> list[Column] | None:
         elif key == "cumulative":
             column.key, column.cumulative = "target", True
         columns.append(column)
+    # Two bare year columns (2025年, 2030年): the earlier is the base year, the latest the target year.
+    bare = [c for c in columns if c.key == "target" and c.year and re.fullmatch(r"\d{4}年?", normalise(c.heading))]
+    if len(bare) > 1:
+        latest = max(c.year or 0 for c in bare)
+        for column in bare:
+            if column.year != latest:
+                column.key = "baseline"
     keys = {c.key for c in columns}
     return columns if {"indicator", "target"} <= keys else None
 
@@ -308,7 +315,7 @@ def in_unit(value: Decimal, printed: str, unit: str) -> Decimal | None:
     (printed_scale, printed_base), (scale, base) = _scaled(printed), _scaled(unit)
     if printed_base != base:
         return None
-    return (value * printed_scale / scale).normalize()
+    return value if printed_scale == scale else (value * printed_scale / scale).normalize()
 
 
 def _notation(part: Part) -> str:
@@ -456,7 +463,7 @@ def to_json(table: PlanTable, *, start: int, end: int) -> dict:
                     "baseline_year": baseline_year,
                     "baseline_span_from": span_from,
                     "target_year": target_year,
-                    "target_value": str(part.value) if part.value is not None else None,
+                    "target_value": format(part.value, "f") if part.value is not None else None,
                     "comparator": part.comparator,
                     "target_notation": _notation(part),
                     "kind": _kind(part, cumulative, average),
