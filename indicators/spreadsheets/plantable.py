@@ -9,6 +9,7 @@ Rows whose target cannot be read keep their problem (quoting the cell); nothing 
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -97,10 +98,13 @@ def heading_key(text: str) -> tuple[str, int | None] | None:
 
 
 def read_text(text: str) -> PlanTable:
-    """Pasted text: tab-separated when its lines carry tabs, else one cell a line as copied from a web
-    page (`celllines`)."""
+    """Pasted text: tab-separated when its lines carry tabs, comma-separated when a line of it is a
+    heading row that way, else one cell a line as copied from a web page (`celllines`)."""
     if "\t" in text:
         return read_tsv(text)
+    lines = text.splitlines()
+    if any(_columns(cells) for cells in csv.reader(line for line in lines[:60] if "," in line)):
+        return read_grid(list(csv.reader(lines)))
     from indicators.spreadsheets.celllines import lines_to_grid
 
     grid = lines_to_grid(text)
@@ -197,17 +201,10 @@ def _notes(text: str) -> list[str]:
 
 
 def read_file(name: str, data: bytes) -> PlanTable:
-    """A table from an uploaded file: .xlsx, tab-separated text, or CSV (through the import reader's
-    bounded reading). Text with tabs is tab-separated whatever else it holds: a title line above the
-    table and notes below it have none, which defeats the CSV sniffer. Text with neither tabs nor
-    commas between cells is a table pasted one cell a line."""
-    if not data.startswith(b"PK") and len(data) <= MAX_BYTES:
-        head = data[: 64 * 1024]
-        if b"\t" in head:
-            return read_tsv(decode(data)[0])
-        text = decode(data)[0]
-        if not any(line.count(",") >= 2 for line in text.splitlines()[:40] if "," in line and len(line) < 200):
-            return read_text(text)
+    """A table from an uploaded file: .xlsx, or text (tab-separated, CSV, or one cell a line as copied
+    from a web page) through the import reader's bounded reading."""
+    if not data.startswith(b"PK") and len(data) <= MAX_BYTES and not name.lower().endswith(".csv"):
+        return read_text(decode(data)[0])
     rows, _, _ = _rows(name, data)
     grid = []
     for _, row in rows:

@@ -100,3 +100,32 @@ def test_a_figure_printed_in_another_scale_of_the_rows_unit():
 )  # fmt: skip
 def test_each_part_of_an_a_slash_b_row_gets_its_own_name(label, parts, names):
     assert split_label(label, parts) == names
+
+
+def test_the_command_reads_a_seed_table_as_published(tmp_path):
+    import json
+    from io import StringIO
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    path = Path(settings.BASE_DIR) / "fixtures" / "plan_tables" / "guangzhou-14th-fyp.txt"
+    out = StringIO()
+    call_command("parse_plan_table", str(path), "--start", "2021", "--end", "2025", stdout=out)
+    parsed = json.loads(out.getvalue())
+    assert len(parsed["targets"]) == 28 and parsed["problems"] == [] and len(parsed["notes"]) == 9
+    airport = parsed["targets"][7]
+    assert (airport["label_zh"], airport["baseline_value"], airport["baseline_year"]) == (
+        "机场旅客吞吐量",
+        "7339",
+        2019,
+    )
+    csv_file = tmp_path / "table.csv"
+    csv_file.write_text("指标,单位,2030年,属性\n森林覆盖率,%,42,约束性\n", encoding="utf-8")
+    for name, text in (("table.csv", None), ("pasted.txt", "指标,单位,2030年,属性\n森林覆盖率,%,42,约束性\n")):
+        if text:
+            (tmp_path / name).write_text(text, encoding="utf-8")
+        out = StringIO()
+        call_command("parse_plan_table", str(tmp_path / name), "--start", "2026", "--end", "2030", stdout=out)
+        assert json.loads(out.getvalue())["targets"][0]["target_value"] == "42"
