@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from indicators.spreadsheets import wordtable
 from indicators.spreadsheets.notation import NotationProblem, Part, normalise, read_cell
 from indicators.spreadsheets.reading import MAX_BYTES, _rows, decode
 
@@ -137,8 +138,14 @@ def _notes(text: str) -> list[str]:
 
 def read_file(name: str, data: bytes) -> PlanTable:
     """A table from an uploaded file: .xlsx, tab-separated text, or CSV (through the import reader's
-    bounded reading). Text with tabs is tab-separated whatever else it holds: a title line above the
+    bounded reading), or a Word document's table and the notes under it (.docx, or any zip holding
+    word/document.xml). Text with tabs is tab-separated whatever else it holds: a title line above the
     table and notes below it have none, which defeats the CSV sniffer."""
+    if name.lower().endswith((".docx", ".doc")) or wordtable.is_docx(data):
+        try:
+            return read_grid(wordtable.read_docx(data, is_heading=lambda cells: _columns(cells) is not None))
+        except wordtable.DocxProblem as problem:
+            raise TableProblem(str(problem)) from problem
     if not data.startswith(b"PK") and b"\t" in data[: 64 * 1024] and len(data) <= MAX_BYTES:
         return read_tsv(decode(data)[0])
     rows, _, _ = _rows(name, data)
