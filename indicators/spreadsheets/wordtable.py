@@ -23,6 +23,7 @@ import io
 import re
 import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 from xml.parsers import expat
@@ -65,7 +66,7 @@ def read_docx(data: bytes, *, is_heading: Callable[[list[str]], bool]) -> list[l
 
     try:
         document = Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, OSError, SyntaxError) as exc:
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, zlib.error, OSError, SyntaxError) as exc:
         # SyntaxError: lxml's XMLSyntaxError, for a part that expat read but python-docx cannot use
         raise DocxProblem(f"is not a readable Word document ({_short(exc)}): open it in Word, save it again") from None
     finally:
@@ -176,7 +177,7 @@ def _scan(archive: zipfile.ZipFile, name: str) -> None:
         ) from None
     except RuntimeError:  # zipfile: "File … is encrypted, password required"
         raise DocxProblem("is encrypted: save it in Word without a password") from None
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
         raise DocxProblem(f"is damaged ({name}: {_short(exc)}): open it in Word and save it again") from None
 
 
