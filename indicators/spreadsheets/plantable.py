@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from indicators.spreadsheets import wordtable
 from indicators.spreadsheets.notation import NotationProblem, Part, normalise, read_cell
 from indicators.spreadsheets.reading import MAX_BYTES, _rows, decode
 
@@ -149,7 +150,9 @@ def read_grid(lines: list[list[str]]) -> PlanTable:
         for column in columns:  # the first column of each kind (a table may have two target columns)
             values.setdefault(column.key, raw[column.index])
         previous = rows[-1] if rows else None
-        label, group = values.get("indicator", ""), ""
+        label, group = values.get("indicator", ""), values.get("group", "")
+        if "group" in values and not group and not values.get("row") and previous and previous.group:
+            group = previous.group  # a sub-row under a group label printed once, merged down
         if values.get("sublabel"):
             group, label = label or (previous.group if previous else ""), values["sublabel"]
         row_number = values.get("row", "")
@@ -201,8 +204,14 @@ def _notes(text: str) -> list[str]:
 
 
 def read_file(name: str, data: bytes) -> PlanTable:
-    """A table from an uploaded file: .xlsx, or text (tab-separated, CSV, or one cell a line as copied
-    from a web page) through the import reader's bounded reading."""
+    """A table from an uploaded file: .xlsx; a Word document's table and the notes under it (.docx, or
+    any zip holding word/document.xml); or text (tab-separated, CSV, or one cell a line as copied from a
+    web page) through the import reader's bounded reading."""
+    if name.lower().endswith((".docx", ".doc")) or wordtable.is_docx(data):
+        try:
+            return read_grid(wordtable.read_docx(data, is_heading=lambda cells: _columns(cells) is not None))
+        except wordtable.DocxProblem as problem:
+            raise TableProblem(str(problem)) from problem
     if not data.startswith(b"PK") and len(data) <= MAX_BYTES and not name.lower().endswith(".csv"):
         return read_text(decode(data)[0])
     rows, _, _ = _rows(name, data)
@@ -220,6 +229,12 @@ def _columns(cells: list[str]) -> list[Column] | None:
     columns: list[Column] = []
     for index, cell in enumerate(cells):
         found = heading_key(cell)
+        if found is None and not cell.strip() and index + 1 < len(cells) and columns:
+            following = heading_key(cells[index + 1])
+            if following and following[0] == "indicator":
+                # an unnamed column right before 指标: the group label printed beside its sub-rows
+                columns.append(Column("group", index, ""))
+                continue
         if found is None:
             # an unnamed column right after 指标: the heading spans two columns, a group label in the
             # first (宽频接入能力) and each sub-row's own label in the second

@@ -13,7 +13,7 @@ from indicators.spreadsheets.reading import ImportProblem
 
 class Command(BaseCommand):
     help = (
-        "Parse a plan's indicator table (tab-separated text, CSV or .xlsx) and print "
+        "Parse a plan's indicator table (tab-separated text, CSV, .xlsx, or the table and notes of a .docx) and print "
         '{"targets": [...], "notes": [...], "problems": [...]} as JSON. Nothing is written.'
     )
 
