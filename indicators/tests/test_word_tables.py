@@ -180,7 +180,7 @@ def test_the_fixture_holds_the_seed_text_in_its_order_and_nothing_else(plan):
         at = printed_text.rindex(repeated)
         printed_text = printed_text[:at] + printed_text[at + len(repeated) :]
     rows = lines(plan)
-    assert rows[0][0] == f"# source: ../shared/seeds/{source_name(seed)} {source[first - 1].strip()}"
+    assert rows[0][0] == f"# source: fixtures/sources/{source_name(seed)} {source[first - 1].strip()}"
     heading = rows[1]
     target = next(i for i, h in enumerate(heading) if "目標值" in h)
     cells = []
