@@ -25,6 +25,7 @@ import posixpath
 import re
 import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
 from typing import Any
@@ -162,7 +163,7 @@ def _parse(
             parser.Parse(b"", True)
     except expat.ExpatError as exc:
         raise Refused(f"{name} is not well-formed XML ({expat.ErrorString(exc.code)}, line {exc.lineno})") from None
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:  # zlib: a damaged deflate stream
         raise Refused(f"is not a readable Excel workbook ({name}: {exc})") from None
 
 

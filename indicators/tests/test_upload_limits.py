@@ -365,3 +365,12 @@ def test_a_csv_with_more_cells_than_allowed_is_refused_before_it_is_split():
     data = b"area,indicator,year,value\n" + b"," * (xlsx.MAX_CELLS + 1)
     with pytest.raises(ImportProblem, match="cells: split the file"):
         read_table("commas.csv", data)
+
+
+def test_a_workbook_with_a_damaged_compressed_part_is_refused_not_a_crash(analyst):
+    data = bytearray(workbook([HEADER_ROW.encode(), GOOD_ROW.encode()]))
+    start = data.index(b"xl/worksheets/sheet1.xml") + len("xl/worksheets/sheet1.xml")  # the part's deflated bytes
+    for i in range(start + 10, start + 40):
+        data[i] ^= 0xFF
+    page = refused(analyst, "damaged.xlsx", bytes(data))
+    assert "is not a readable Excel workbook" in page
