@@ -125,6 +125,7 @@ def kind_of(row: dict[str, Any]) -> str:
     return target_kind(
         assigned=bool(row["assigned_by"]),
         linked=bool(row["linked_indicator__code"]),
+        valued=row["target_value"] is not None,
         cumulative=bool(row["is_cumulative"]),
         annual_average=bool(row["is_annual_average"]),
     ).value
