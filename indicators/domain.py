@@ -49,9 +49,7 @@ class TargetKind(StrEnum):
     LEVEL = "level"  # a figure to reach by the target year
 
 
-def target_kind(
-    *, assigned: bool, linked: bool, valued: bool, cumulative: bool, annual_average: bool
-) -> TargetKind:
+def target_kind(*, assigned: bool, linked: bool, valued: bool, cumulative: bool, annual_average: bool) -> TargetKind:
     """The kind of a target from its flags, in this order of precedence.
 
     `valued`: the target has a number of its own. Without one, and neither assigned nor linked, it is
