@@ -60,6 +60,7 @@ class TargetInline(admin.TabularInline):
         "is_cumulative",
         "is_annual_average",
         "linked_indicator",
+        "linked_relation",
         "assigned_by",
         "attribute",
     ]
@@ -101,7 +102,15 @@ class TargetAdmin(SimpleHistoryAdmin):
         "kind_label",
         "attribute",
     ]
-    list_filter = ["plan__area", "plan", "attribute", "assigned_by", "is_cumulative", "is_annual_average"]
+    list_filter = [
+        "plan__area",
+        "plan",
+        "attribute",
+        "assigned_by",
+        "linked_relation",
+        "is_cumulative",
+        "is_annual_average",
+    ]
     search_fields = ["indicator__code", "indicator__name_zh", "indicator__name_en", "label_zh", "plan__code"]
     list_select_related = ["plan", "indicator", "linked_indicator"]
     autocomplete_fields = ["indicator", "linked_indicator"]
@@ -146,6 +155,7 @@ class TargetAdmin(SimpleHistoryAdmin):
                     "is_cumulative",
                     "is_annual_average",
                     "linked_indicator",
+                    "linked_relation",
                     "assigned_by",
                     "tolerance",
                     "assessment",

@@ -41,19 +41,26 @@ def share_in_range(value: Decimal) -> bool:
 class TargetKind(StrEnum):
     """How a target is judged (the progress engine's methods)."""
 
-    ASSIGNED = "assigned"  # 完成省下达目标: set later by the higher level, judged met / not met
-    LINKED = "linked"  # 与经济增长同步: in step with another indicator's figure
+    ASSIGNED = "assigned"  # 完成国家/省/市下达目标: set later by the higher level, judged met / not met
+    LINKED = "linked"  # 与经济增长同步, 高于GDP增长: in step with, or above, another indicator's figure
+    QUALITATIVE = "qualitative"  # 保持在合理区间: words, no number: kept as printed, never judged
     CUMULATIVE = "cumulative"  # [ ] a five-year total
     ANNUAL_AVERAGE = "annual_average"  # 年均: an average annual rate over the period
     LEVEL = "level"  # a figure to reach by the target year
 
 
-def target_kind(*, assigned: bool, linked: bool, cumulative: bool, annual_average: bool) -> TargetKind:
-    """The kind of a target from its flags, in this order of precedence."""
+def target_kind(*, assigned: bool, linked: bool, valued: bool, cumulative: bool, annual_average: bool) -> TargetKind:
+    """The kind of a target from its flags, in this order of precedence.
+
+    `valued`: the target has a number of its own. Without one, and neither assigned nor linked, it is
+    qualitative (the models' constraints then require its words as printed).
+    """
     if assigned:
         return TargetKind.ASSIGNED
     if linked:
         return TargetKind.LINKED
+    if not valued:
+        return TargetKind.QUALITATIVE
     if cumulative:
         return TargetKind.CUMULATIVE
     if annual_average:

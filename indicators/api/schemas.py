@@ -98,11 +98,22 @@ class TargetOut(BaseModel):
     target_value: float | None = Field(examples=[28000])
     comparator: str = Field(description="'', at_least, at_most, about or exact; '' reads the direction")
     target_notation: str = Field(description="The target as printed", examples=["28000"])
-    kind: str = Field(description="level, cumulative, annual_average, linked or assigned", examples=["level"])
+    kind: str = Field(
+        description="level, cumulative, annual_average, linked, assigned or qualitative (words, no number: "
+        "never judged)",
+        examples=["level"],
+    )
     is_cumulative: bool = Field(description="A total over the plan's years ([ ] in the table)")
     is_annual_average: bool = Field(description="An average annual figure (年均)")
-    linked_indicator: str | None = Field(description="For 'in step with' targets: the indicator it moves with")
-    assigned_by: str = Field(description="province or city when the figure is set by the higher level")
+    linked_indicator: str | None = Field(
+        description="For 'in step with' and 'above' targets: the indicator it moves with", examples=[None]
+    )
+    linked_relation: str | None = Field(
+        description="For a linked target: in_step (与经济增长同步) or above (高于GDP增长: strictly above the "
+        "linked indicator's figure); null when the target is not linked",
+        examples=[None],
+    )
+    assigned_by: str = Field(description="nation, province or city when the figure is set by the higher level")
     attribute: str = Field(description="binding (约束性), anticipatory (预期性) or '' when not stated")
     tolerance: float | None = Field(description="The band within which 'about' counts as met, in the unit")
     assessment: str = Field(description="met / not_met when judged by the reviewing body")

@@ -60,6 +60,7 @@ TARGET_FIELDS = [
     "is_cumulative",
     "is_annual_average",
     "linked_indicator__code",
+    "linked_relation",
     "assigned_by",
     "attribute",
     "tolerance",
@@ -97,6 +98,7 @@ TARGET_COLUMNS = [
     "is_cumulative",
     "is_annual_average",
     "linked_indicator",
+    "linked_relation",
     "assigned_by",
     "attribute",
     "footnotes",
@@ -125,6 +127,7 @@ def kind_of(row: dict[str, Any]) -> str:
     return target_kind(
         assigned=bool(row["assigned_by"]),
         linked=bool(row["linked_indicator__code"]),
+        valued=row["target_value"] is not None,
         cumulative=bool(row["is_cumulative"]),
         annual_average=bool(row["is_annual_average"]),
     ).value
@@ -168,6 +171,8 @@ def _target(row: dict[str, Any], footnotes: list[int]) -> dict[str, Any]:
         "target_value": number(row["target_value"]),
         "kind": kind_of(row),
         "linked_indicator": row["linked_indicator__code"],
+        # The stored relation defaults to in step for every target; it means something only with a link.
+        "linked_relation": row["linked_relation"] if row["linked_indicator__code"] else None,
         "tolerance": number(row["tolerance"]),
         "original_value": number(row["original_value"]),
         "footnotes": footnotes,

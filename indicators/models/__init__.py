@@ -19,7 +19,7 @@ from indicators.models.plans import (
     PlanQuerySet,
     SourceDocument,
 )
-from indicators.models.targets import Assessment, AssignedBy, Attribute, Target, TargetQuerySet
+from indicators.models.targets import Assessment, AssignedBy, Attribute, LinkedRelation, Target, TargetQuerySet
 from indicators.models.values import (
     ImportBatch,
     ImportState,
@@ -39,6 +39,7 @@ __all__ = [
     "ImportState",
     "Indicator",
     "IndicatorCategory",
+    "LinkedRelation",
     "Measure",
     "Plan",
     "PlanKind",

@@ -34,8 +34,18 @@ class Attribute(models.TextChoices):
 
 
 class AssignedBy(models.TextChoices):
+    """Who sets the figure of a target 完成…下达目标, from the highest level down."""
+
+    NATION = "nation", _("the nation")
     PROVINCE = "province", _("the province")
     CITY = "city", _("the city")
+
+
+class LinkedRelation(models.TextChoices):
+    """How a linked target's figure must relate to the linked indicator's (GDP growth, mostly)."""
+
+    IN_STEP = "in_step", _("in step with it (同步)")  # 与经济增长(基本)同步: not below it beyond the band
+    ABOVE = "above", _("above it (高于, 快于)")  # 高于GDP增长, 快于经济增长: strictly above it
 
 
 class Assessment(models.TextChoices):
@@ -49,6 +59,7 @@ class Target(models.Model):
     Attribute = Attribute
 
     AssignedBy = AssignedBy
+    LinkedRelation = LinkedRelation
     Assessment = Assessment
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="targets")
@@ -103,12 +114,21 @@ class Target(models.Model):
         related_name="linked_targets",
         help_text=_("与经济增长同步: the indicator this target moves with."),
     )
+    # In step is the default even for a target that is not linked, so that every writer of targets (the
+    # loader, the admin console, imports) keeps working unchanged; only "above" needs a linked indicator.
+    linked_relation = models.CharField(
+        _("relation to the linked indicator"),
+        max_length=16,
+        choices=LinkedRelation.choices,
+        default=LinkedRelation.IN_STEP,
+        help_text=_("For a linked target: in step with it (与经济增长同步) or above it (高于GDP增长)."),
+    )
     assigned_by = models.CharField(
         _("assigned by the higher level"),
         max_length=16,
         choices=AssignedBy.choices,
         blank=True,
-        help_text=_("完成省/市下达目标: the figure is set later by the province or city."),
+        help_text=_("完成国家/省/市下达目标: the figure is set later by the nation, the province or the city."),
     )
     attribute = models.CharField(
         _("attribute 属性"),
@@ -201,10 +221,24 @@ class Target(models.Model):
                 violation_error_message=_("A target with a comparator (about, at least…) needs a value."),
             ),
             models.CheckConstraint(
-                condition=Q(target_value__isnull=False) | Q(linked_indicator__isnull=False) | ~Q(assigned_by=""),
-                name="target_has_value_link_or_assignment",
+                condition=in_choices("linked_relation", LinkedRelation), name="target_linked_relation_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(linked_relation=LinkedRelation.IN_STEP) | Q(linked_indicator__isnull=False),
+                name="target_above_needs_link",
+                violation_error_message=_("A target 'above' another indicator needs the indicator it is linked to."),
+            ),
+            # A target without a number, a link or an assignment is qualitative (保持在合理区间): its words are
+            # all there is of it, so they must be kept.
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=False)
+                | Q(linked_indicator__isnull=False)
+                | ~Q(assigned_by="")
+                | ~Q(target_notation=""),
+                name="target_has_value_link_assignment_or_words",
                 violation_error_message=_(
-                    "A target needs a value unless it is linked to another indicator or assigned by the higher level."
+                    "A target needs a value unless it is linked to another indicator, assigned by the higher "
+                    "level, or qualitative with its words as printed."
                 ),
             ),
             models.CheckConstraint(
@@ -267,9 +301,21 @@ class Target(models.Model):
             errors.setdefault("target_value", []).append(
                 _("A target linked to another indicator has no value of its own.")
             )
-        if self.target_value is None and not self.linked_indicator_id and not self.assigned_by:
+        if self.linked_relation == LinkedRelation.ABOVE and not self.linked_indicator_id:
+            errors.setdefault("linked_indicator", []).append(
+                _("Say which indicator the target must be above (GDP growth, mostly).")
+            )
+        if (
+            self.target_value is None
+            and not self.linked_indicator_id
+            and not self.assigned_by
+            and not self.target_notation.strip()
+        ):
             errors.setdefault("target_value", []).append(
-                _("Give a value, or mark the target as linked or assigned by the higher level.")
+                _(
+                    "Give a value, mark the target as linked or assigned by the higher level, or give the words "
+                    "of a qualitative target as printed."
+                )
             )
         if self.assessment and not self.assigned_by:
             errors.setdefault("assessment", []).append(
@@ -288,6 +334,7 @@ class Target(models.Model):
         return target_kind(
             assigned=bool(self.assigned_by),
             linked=self.linked_indicator_id is not None,
+            valued=self.target_value is not None,
             cumulative=self.is_cumulative,
             annual_average=self.is_annual_average,
         )

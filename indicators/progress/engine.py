@@ -32,10 +32,12 @@ ON_TRACK = "on_track"  # mid-period: ratio >= ON_TRACK_RATIO, or the target is a
 AT_RISK = "at_risk"  # mid-period: ratio >= AT_RISK_RATIO
 OFF_TRACK = "off_track"  # mid-period: below, or moving away from the target
 NO_DATA = "no_data"  # no figure inside the plan period yet
-TARGET_PENDING = "target_pending"  # 完成省/市下达目标: the higher level has not set the figure yet
-STATUSES = (ACHIEVED, NOT_ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA, TARGET_PENDING)
-# The order pages list them in: worst news last so it stands out in a scorecard, then what cannot be judged yet.
-STATUS_ORDER = (ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NOT_ACHIEVED, TARGET_PENDING, NO_DATA)
+TARGET_PENDING = "target_pending"  # 完成国家/省/市下达目标: the higher level has not set the figure yet
+NOT_ASSESSED = "not_assessed"  # 保持在合理区间: a qualitative target, words with no number, never judged
+STATUSES = (ACHIEVED, NOT_ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA, TARGET_PENDING, NOT_ASSESSED)
+# The order pages list them in: worst news last so it stands out in a scorecard, then what cannot be judged yet,
+# then what is never judged.
+STATUS_ORDER = (ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NOT_ACHIEVED, TARGET_PENDING, NO_DATA, NOT_ASSESSED)
 # Each status as a word in a sentence ("…: on track."); pages capitalise it for a badge.
 STATUS_LABELS = {
     ACHIEVED: pgettext_lazy("status", "achieved"),
@@ -45,6 +47,7 @@ STATUS_LABELS = {
     OFF_TRACK: pgettext_lazy("status", "off track"),
     NO_DATA: pgettext_lazy("status", "no data"),
     TARGET_PENDING: pgettext_lazy("status", "target pending"),
+    NOT_ASSESSED: pgettext_lazy("status", "not assessed"),
 }
 _LABELS = Messages(STATUS_LABELS)
 
@@ -92,7 +95,10 @@ class TargetSpec:
     cumulative: bool = False
     annual_average: bool = False
     linked: bool = False
+    linked_relation: str = "in_step"  # for a linked target: in_step (与经济增长同步) or above (高于GDP增长)
     assigned: bool = False
+    assigned_by: str = ""  # nation, province or city, which the explanation names; "" for "the higher level"
+    notation: str = ""  # the target as printed: all there is of a qualitative target
     assessment: str = ""  # met / not_met, recorded by the reviewing body
     assessment_source: str = ""
     tolerance: float | Decimal | None = None
@@ -116,7 +122,7 @@ class Evaluation:
     """A verdict and the figures behind it; its explanation is worded when asked for, in each language.
 
     `method` names the rule applied: level, annual_average, cumulative, linked, assessment,
-    assigned, none (no target value), or "" (no figure in the period yet).
+    assigned, qualitative (words, no number: not assessed), or "" (no figure in the period yet).
     """
 
     status: str
@@ -182,7 +188,7 @@ def evaluate(
 ) -> Evaluation:
     """Judge one target against its area's figures for its indicator.
 
-    `linked_series`: for an "in step with" target, the figures of the indicator it
+    `linked_series`: for an "in step with" or "above" target, the figures of the indicator it
     moves with (the area's GDP growth). `level_series`: for a growth target whose
     growth is not reported, the levels it can be computed from. The verdict keeps the spec,
     which its explanation quotes.
@@ -195,7 +201,9 @@ def evaluate(
     elif spec.linked:
         result = _linked(spec, series, list(linked_series))
     elif spec.target_value is None:
-        result = Evaluation(NO_DATA, method="none")
+        # Neither assigned nor linked, and no number: a target in words (保持在合理区间). There is
+        # nothing to measure the figures against, so it is never counted as achieved or missed.
+        result = Evaluation(NOT_ASSESSED, method="qualitative")
     elif spec.cumulative:
         result = _cumulative(spec, series, float(spec.target_value))
     elif spec.annual_average:
@@ -459,7 +467,7 @@ def _cumulative(spec: TargetSpec, series: list[Observation], target: float) -> E
 
 
 def _linked(spec: TargetSpec, series: list[Observation], linked: list[Observation]) -> Evaluation:
-    """与经济增长同步: the area's own rate against the linked rate, over the same years."""
+    """与经济增长同步 / 高于GDP增长: the area's own rate against the linked rate, over the same years."""
     own_span, own_yearly = _period_figures(spec, series)
     ref_span, ref_yearly = _period_figures(spec, linked)
     if own_span and ref_span and own_span.year == ref_span.year:
@@ -474,14 +482,38 @@ def _linked(spec: TargetSpec, series: list[Observation], linked: list[Observatio
         own = _compound_mean([own_by_year[y] for y in common], "growth")
         ref = _compound_mean([ref_by_year[y] for y in common], "growth")
         covered, first, last = len(common), common[0], next(o for o in own_yearly if o.year == common[-1])
+    result = _so_far("linked", first, last, own, ref, ref)
+    result.observed_rate, result.required_rate, result.anticipated = own, ref, own
+    if spec.linked_relation == "above":
+        return _above(spec, result, own, ref, covered)
+    # In step: "about" the linked rate, within the band on the unfavourable side.
     linked_spec = TargetSpec(
         spec.target_year, spec.period_start, comparator="about", direction=spec.direction, tolerance=spec.tolerance
     )
-    result = _so_far("linked", first, last, own, ref, ref)
-    result.observed_rate, result.required_rate, result.anticipated = own, ref, own
     if covered >= spec.years:
         return _final(linked_spec, result, own, ref)
     return _judge_rate(linked_spec, result, own, ref)
+
+
+def _above(spec: TargetSpec, result: Evaluation, own: float, ref: float, covered: int) -> Evaluation:
+    """高于GDP增长: the own rate must be strictly above the linked rate; no band, since equal is not above.
+
+    Final once the figures cover the period: achieved only when above. Mid-period: on track when above;
+    otherwise at risk while the own rate is at least AT_RISK_RATIO of the linked one (equal counts here:
+    close, but not yet above), off track below that.
+    """
+    above = own - ref > _EPSILON * max(1.0, abs(ref))  # a float's rounding is not "above"
+    if covered >= spec.years:
+        result.final = True
+        result.status = ACHIEVED if above else NOT_ACHIEVED
+    elif above:
+        result.status = ON_TRACK
+    elif own > 0 and ref > 0:
+        result.ratio = own / ref
+        result.status = AT_RISK if result.ratio >= AT_RISK_RATIO else OFF_TRACK
+    else:
+        result.status = OFF_TRACK
+    return result
 
 
 def expected_path(spec: TargetSpec, series: Iterable[Observation] = ()) -> list[tuple[int, float]]:
@@ -491,7 +523,7 @@ def expected_path(spec: TargetSpec, series: Iterable[Observation] = ()) -> list[
     to the target, one point a year; without a baseline only the target itself. A 年均
     average: the target rate, every year of the period. A `[ ]` total: the running total
     pro rata (target × years so far / years). None for a target without a value of its
-    own ("in step with", or assigned by the higher level and not yet set). Without a
+    own ("in step with" or "above", assigned by the higher level and not yet set, or qualitative). Without a
     baseline, the earliest figure from the year before the period serves, as in the verdicts.
     """
     if spec.target_value is None or spec.linked:

@@ -42,6 +42,8 @@ SPEC_FIELDS = {
     "assessment": "assessment",
     "assessment_source": "assessment_source",
     "tolerance": "tolerance",
+    "linked_relation": "linked_relation",
+    "notation": "target_notation",
 }
 KEY_FIELDS = ["id", "plan__area_id", "indicator_id", "linked_indicator_id", "indicator__growth_of_id", "assigned_by"]
 
@@ -51,6 +53,7 @@ def _spec(row: dict) -> TargetSpec:
         **{name: row[field] for name, field in SPEC_FIELDS.items()},
         linked=row["linked_indicator_id"] is not None,
         assigned=bool(row["assigned_by"]),
+        assigned_by=row["assigned_by"],
     )
 
 

@@ -105,7 +105,13 @@ SENTENCES = Messages(
         "judged_not_met": gettext_lazy("Judged not met by %(source)s."),
         "reviewing_body": gettext_lazy("the reviewing body"),
         "pending": gettext_lazy("Target to be assigned by the higher level; no figure recorded yet."),
-        "no_target": gettext_lazy("No target value."),
+        # The same, naming the level that assigns it (完成国家/省/市下达目标): a whole sentence each, for word order.
+        "pending_nation": gettext_lazy("Target to be assigned by the nation; no figure recorded yet."),
+        "pending_province": gettext_lazy("Target to be assigned by the province; no figure recorded yet."),
+        "pending_city": gettext_lazy("Target to be assigned by the city; no figure recorded yet."),
+        # Translators: a target in words with no number (保持在合理区间), then those words as printed.
+        "qualitative": gettext_lazy("Not assessed: qualitative target “%(text)s”."),
+        "qualitative_no_text": gettext_lazy("Not assessed: qualitative target."),
         "no_common_years": gettext_lazy("No figures for the same years as the linked indicator yet."),
         "no_figure": gettext_lazy("No figure for %(start)s–%(end)s yet; target %(target)s in %(end)s."),
         # Final: the figure for the target year (or the whole period) against the target.
@@ -124,8 +130,9 @@ SENTENCES = Messages(
         "years": pgettext_lazy("years", "%(start)s–%(end)s"),
         "year": pgettext_lazy("a year", "%(year)s"),
         "reported_for": gettext_lazy("%(when)s (reported for %(year)s)"),
-        # The target as the plan words it; "in step with" GDP growth for a linked target.
+        # The target as the plan words it; "in step with" or "above" GDP growth for a linked target.
         "linked": gettext_lazy("in step with %(rate)s"),
+        "linked_above": gettext_lazy("above %(rate)s"),
         "at_least": gettext_lazy("at least %(target)s"),
         "at_most": gettext_lazy("at most %(target)s"),
         "about": gettext_lazy("about %(target)s"),
@@ -175,9 +182,10 @@ def _sentence(spec: TargetSpec, result: Evaluation, words: dict[str, str], langu
         source = spec.assessment_source or words["reviewing_body"]
         return words["judged_met" if spec.assessment == "met" else "judged_not_met"] % {"source": source}
     if result.method == "assigned":
-        return words["pending"]
-    if result.method == "none":
-        return words["no_target"]
+        return words.get(f"pending_{spec.assigned_by}", words["pending"])
+    if result.method == "qualitative":
+        text = spec.notation.strip()
+        return words["qualitative"] % {"text": text} if text else words["qualitative_no_text"]
     if result.value is None:  # no figure to judge yet
         if result.method == "linked":
             return words["no_common_years"]
@@ -217,7 +225,7 @@ def _when(result: Evaluation, words: dict[str, str]) -> str:
 def _target(spec: TargetSpec, result: Evaluation, words: dict[str, str]) -> str:
     target = fmt(result.target)
     if result.method == "linked":
-        return words["linked"] % {"rate": target}
+        return words["linked_above" if spec.linked_relation == "above" else "linked"] % {"rate": target}
     if spec.comparator in ("at_least", "at_most", "about"):
         return words[spec.comparator] % {"target": target}
     return target

@@ -16,6 +16,7 @@ from indicators.progress.engine import (
     AT_RISK,
     NO_DATA,
     NOT_ACHIEVED,
+    NOT_ASSESSED,
     OFF_TRACK,
     ON_TRACK,
     STATUS_LABELS,
@@ -34,6 +35,7 @@ STATUS_SYMBOLS = {
     OFF_TRACK: "▼",
     NO_DATA: "–",
     TARGET_PENDING: "…",
+    NOT_ASSESSED: "◇",  # hollow: a qualitative target has no figure to measure, so no verdict to show
 }
 # Each status's badge: its label capitalised ("On track", "进度正常"), in the active language, and its symbol.
 STATUS_TEXT = {status: (capfirst(STATUS_LABELS[status]), STATUS_SYMBOLS[status]) for status in STATUSES}

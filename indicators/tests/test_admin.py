@@ -133,6 +133,7 @@ def target_form(**changes) -> dict:
         "comparator": "",
         "target_notation": "30",
         "linked_indicator": "",
+        "linked_relation": "in_step",
         "assigned_by": "",
         "tolerance": "",
         "assessment": "",

@@ -350,11 +350,15 @@ def test_notes_are_served_in_english_uncapitalised_and_worded_in_each_language()
 
 def test_the_badges_and_scorecards_list_the_engine_s_statuses_as_before():
     assert sorted(STATUS_ORDER) == sorted(STATUSES) == sorted(STATUS_TEXT)
-    assert STATUS_ORDER == ("achieved", "on_track", "at_risk", "off_track", "not_achieved", "target_pending", "no_data")
+    assert STATUS_ORDER == (
+        "achieved", "on_track", "at_risk", "off_track", "not_achieved", "target_pending", "no_data", "not_assessed"
+    )  # fmt: skip
     with translation.override("en"):
         english = [status_label(status) for status in STATUS_ORDER]
     with translation.override("zh-hans"):
         chinese = [status_label(status) for status in STATUS_ORDER]
-    assert english == ["Achieved", "On track", "At risk", "Off track", "Not achieved", "Target pending", "No data"]
-    assert chinese == ["已完成", "进度正常", "有风险", "进度滞后", "未完成", "目标待下达", "暂无数据"]
-    assert [STATUS_TEXT[status][1] for status in STATUS_ORDER] == ["✓", "●", "▲", "▼", "✕", "…", "–"]
+    assert english == [
+        "Achieved", "On track", "At risk", "Off track", "Not achieved", "Target pending", "No data", "Not assessed"
+    ]  # fmt: skip
+    assert chinese == ["已完成", "进度正常", "有风险", "进度滞后", "未完成", "目标待下达", "暂无数据", "不评估"]
+    assert [STATUS_TEXT[status][1] for status in STATUS_ORDER] == ["✓", "●", "▲", "▼", "✕", "…", "–", "◇"]

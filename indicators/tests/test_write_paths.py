@@ -52,6 +52,7 @@ def _target_form(target: Target, **changes) -> dict:
         "is_cumulative": "on" if target.is_cumulative else "",
         "is_annual_average": "on" if target.is_annual_average else "",
         "linked_indicator": target.linked_indicator_id or "",
+        "linked_relation": target.linked_relation,
         "assigned_by": target.assigned_by,
         "tolerance": target.tolerance if target.tolerance is not None else "",
         "assessment": target.assessment,
