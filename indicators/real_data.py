@@ -32,6 +32,7 @@ from indicators.models import (
     Direction,
     Indicator,
     IndicatorCategory,
+    LinkedRelation,
     Measure,
     Plan,
     PlanKind,
@@ -237,6 +238,7 @@ SCHEMAS: dict[str, dict[str, Callable[[str], Any]]] = {
         "cumulative": flag,
         "annual_average": flag,
         "linked_indicator": text,
+        "linked_relation": one_of(LinkedRelation.values, blank=True),  # blank: in step
         "assigned_by": one_of(AssignedBy.values, blank=True),
         "attribute": one_of(Attribute.values, blank=True),
         "tolerance": decimal,
@@ -343,6 +345,7 @@ TABLE_COLUMNS = {
     "cumulative": "is_cumulative",
     "annual_average": "is_annual_average",
     "linked_indicator": "linked_indicator",
+    "linked_relation": "linked_relation",
     "assigned_by": "assigned_by",
     "attribute": "attribute",
     "footnotes": "footnotes",
@@ -560,6 +563,7 @@ class Loader:
                 position=positions[row["plan"]],
                 is_cumulative=row["cumulative"],
                 is_annual_average=row["annual_average"],
+                linked_relation=row["linked_relation"] or LinkedRelation.IN_STEP,
                 linked_indicator=self.lookup(row, "linked_indicator", indicators, "indicator", blank=True),
                 source_document=self.lookup(row, "source", sources, "source"),
             )

@@ -75,12 +75,14 @@ def test_a_seed_table_parses_to_the_transcribed_targets_field_by_field(plan):
     for row in transcribed:
         target = by_key[(row["row"], int(row["part"]))]
         for column, field_name in TABLE_COLUMNS.items():
+            if column not in row:  # written since the transcription: checked by the notation tests
+                continue
             got = _as_loaded(column, target[field_name])
             got = corrections.get((row["row"], int(row["part"]), column), got)
             compared += 1
             if got != _normal(column, row[column]):
                 differences.append(f"{row['row']}.{row['part']} {column}: parsed {got!r}, transcribed {row[column]!r}")
-    assert differences == [] and compared == TABLE_COLUMNS.__len__() * TABLES[plan][2]
+    assert differences == [] and compared == (len(TABLE_COLUMNS) - 1) * TABLES[plan][2]
 
 
 def test_every_recorded_correction_changes_what_the_parser_read():
