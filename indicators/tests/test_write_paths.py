@@ -5,6 +5,7 @@ years, the model's checks)."""
 
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
 
 import pytest
@@ -182,6 +183,7 @@ def test_the_loader_writes_history_and_does_not_change_a_reviewed_year(tmp_path)
     assert value.history.order_by("-history_id").first().history_change_reason == HISTORY_REASON
     for path in FIXTURES_DIR.glob("*.csv"):
         (tmp_path / path.name).write_bytes(path.read_bytes())
+    shutil.copytree(FIXTURES_DIR / "plan_tables", tmp_path / "plan_tables")
     fixture = tmp_path / "values.csv"
     lines = fixture.read_text(encoding="utf-8").splitlines(keepends=True)
     header = lines[0].rstrip("\r\n").split(",")
