@@ -202,7 +202,7 @@ def preview(parse: dict, spec: PlanSpec, corrections: dict | None = None, *, use
         else:
             line_problems.setdefault(found["line"], []).append(found)
     wordings = Wordings(Indicator.objects.all())
-    notes = [{"number": int(n["number"]), "text": str(n["text"])} for n in parse.get("notes", [])]
+    notes: list[dict[str, Any]] = [{"number": int(n["number"]), "text": str(n["text"])} for n in parse.get("notes", [])]
     note_numbers = {n["number"] for n in notes}
     stored = _stored_targets(plan)
     rows: list[RowPreview] = []
@@ -214,12 +214,10 @@ def preview(parse: dict, spec: PlanSpec, corrections: dict | None = None, *, use
         if line in checked or line in omitted_lines:
             continue
         for item in found:
-            index = next((r.index for r in rows if r.printed.get("line") == line), None)
-            problem = Problem(index, line, item.get("row", ""), item.get("label_zh", ""), "table", item["problem"])
-            if index is None:
-                problems.append(problem)
-            else:
-                next(r for r in rows if r.index == index).problems.append(problem)
+            owner = next((r for r in rows if r.printed.get("line") == line), None)
+            problem = Problem(owner.index if owner else None, line, item.get("row", ""), item.get("label_zh", ""),
+                              "table", item["problem"])  # fmt: skip
+            (owner.problems if owner else problems).append(problem)
     if not rows:
         problems.append(Problem(None, None, "", "", "table", "the table has no targets"))
     _check_rows(rows, note_numbers, wordings)

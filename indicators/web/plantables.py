@@ -61,7 +61,9 @@ class TableForm(forms.Form):
 
     def __init__(self, *args, areas: list[Area], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [(a.code, f"{a.name} ({a.code})") for a in areas]
+        area = self.fields["area"]
+        assert isinstance(area, forms.ChoiceField)
+        area.choices = [(a.code, f"{a.name} ({a.code})") for a in areas]
 
     def clean(self):
         data = super().clean() or {}
