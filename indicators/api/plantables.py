@@ -10,12 +10,12 @@ from typing import Annotated, Any, Literal
 
 from ninja import Router, Status
 from ninja.errors import HttpError
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from accounts.auth import TokenRequest, token_auth
 from districts.models import Area
 from gzplan.lib.apitools import ONE_ERRORS, STORABLE, AreaCode, Code, Problem
-from indicators.api.types import Year
+from indicators.api.types import BodyYear, WholeNumber
 from indicators.models import Plan
 from indicators.services import plantables as service
 from indicators.spreadsheets.plantable import TableProblem, read_file, read_tsv
@@ -43,8 +43,8 @@ class PlanIn(BaseModel):
     name_en: Annotated[str, StringConstraints(min_length=1, max_length=200), STORABLE] = Field(
         examples=["Guangzhou 15th Five-Year Plan"]
     )
-    start: Year = Field(examples=[2026])
-    end: Year = Field(examples=[2030])
+    start: BodyYear = Field(examples=[2026])
+    end: BodyYear = Field(examples=[2030])
     source_key: Annotated[str, StringConstraints(min_length=1, max_length=32), STORABLE] = Field(examples=["015"])
     source_title_zh: Text = ""
     source_ref: Annotated[str, StringConstraints(max_length=150), STORABLE] = ""
@@ -64,7 +64,7 @@ class ParseIn(BaseModel):
 
 
 class Completed(BaseModel):
-    year: Year
+    year: BodyYear
     value: DecimalText
     printed: ShortText = ""
 
@@ -75,9 +75,9 @@ class TableTarget(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    line: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
+    line: Annotated[WholeNumber, Field(ge=0, le=1_000_000)] | None = None
     row: Annotated[str, StringConstraints(max_length=8), STORABLE] = ""
-    part: Annotated[int, Field(ge=1, le=99)] = 1
+    part: Annotated[WholeNumber, Field(ge=1, le=99)] = 1
     category_zh: ShortText = ""
     table_label_zh: Annotated[str, StringConstraints(max_length=200), STORABLE] = ""
     label_zh: Annotated[str, StringConstraints(max_length=200), STORABLE] = ""
@@ -85,30 +85,30 @@ class TableTarget(BaseModel):
     baseline: ShortText | None = None
     baseline_value: DecimalText | None = None
     baseline_qualifier: Literal["", "at_least", "more_than", "at_most", "less_than", "about", "exact"] = ""
-    baseline_year: Year | None = None
-    baseline_span_from: Year | None = None
-    target_year: Year
+    baseline_year: BodyYear | None = None
+    baseline_span_from: BodyYear | None = None
+    target_year: BodyYear
     target_value: DecimalText | None = None
     comparator: Literal["", "at_least", "more_than", "at_most", "less_than", "about", "exact"] = ""
     target_notation: ShortText = ""
     kind: Literal["level", "annual_average", "cumulative", "linked", "assigned", "qualitative"] = "level"
-    is_cumulative: bool = False
-    is_annual_average: bool = False
+    is_cumulative: StrictBool = False
+    is_annual_average: StrictBool = False
     linked_indicator: Code | None = None
     linked_relation: Literal["", "in_step", "above"] = ""
     assigned_by: Literal["", "province", "city", "nation"] = ""
     attribute: Literal["", "binding", "anticipatory"] = ""
-    footnotes: list[Annotated[int, Field(ge=1, le=999)]] = Field(default_factory=list, max_length=20)
+    footnotes: list[Annotated[WholeNumber, Field(ge=1, le=999)]] = Field(default_factory=list, max_length=20)
     completed: Completed | None = None
 
 
 class Note(BaseModel):
-    number: Annotated[int, Field(ge=1, le=999)]
+    number: Annotated[WholeNumber, Field(ge=1, le=999)]
     text: Annotated[str, StringConstraints(max_length=5000), STORABLE]
 
 
 class ParseProblem(BaseModel):
-    line: int | None = None
+    line: WholeNumber | None = None
     row: Annotated[str, StringConstraints(max_length=64), STORABLE] = ""
     label_zh: Text = ""
     problem: Annotated[str, StringConstraints(max_length=2000), STORABLE]
@@ -129,11 +129,11 @@ class TargetCorrection(BaseModel):
     unit_label: Annotated[str, StringConstraints(max_length=32), STORABLE] | None = None
     target_value: Annotated[str, StringConstraints(max_length=40), STORABLE] | None = None
     comparator: Literal["", "at_least", "at_most", "about", "exact"] | None = None
-    is_cumulative: bool | None = None
-    is_annual_average: bool | None = None
+    is_cumulative: StrictBool | None = None
+    is_annual_average: StrictBool | None = None
     attribute: Literal["", "binding", "anticipatory"] | None = None
     indicator: Code | None = None
-    omit: bool = False
+    omit: StrictBool = False
     new_code: Code | None = None
     new_name_zh: Annotated[str, StringConstraints(max_length=200), STORABLE] | None = None
     new_name_en: Annotated[str, StringConstraints(max_length=200), STORABLE] | None = None
@@ -154,7 +154,7 @@ class ApplyIn(BaseModel):
     corrections: dict[Annotated[str, StringConstraints(pattern=r"^\d{1,4}$")], TargetCorrection] = Field(
         default_factory=dict, description="By the target's index in `parse.targets`, from 0"
     )
-    checked: list[Annotated[int, Field(ge=0, le=1_000_000)]] = Field(
+    checked: list[Annotated[WholeNumber, Field(ge=0, le=1_000_000)]] = Field(
         default_factory=list, description="Lines whose reader problems were dealt with"
     )
     reason: Annotated[str, StringConstraints(max_length=300), STORABLE] = Field(
@@ -182,8 +182,32 @@ class Applied(BaseModel):
 
 
 class ApplyRejected(BaseModel):
-    detail: str
-    problems: list[PlanProblem]
+    """Nothing was written: `problems` names each one's row and field (`detail` lists the fields of a
+    malformed request instead)."""
+
+    detail: str | list[dict]
+    problems: list[PlanProblem] = Field(default_factory=list)
+
+
+APPLY_EXAMPLE = {
+    "plan": {"code": "guangzhou-15th-fyp", "area": "440100", "kind": "five_year", "name_zh": "广州市“十五五”规划",
+             "name_en": "Guangzhou 15th Five-Year Plan", "start": 2026, "end": 2030, "source_key": "015",
+             "source_title_zh": "广州市国民经济和社会发展第十五个五年规划纲要", "source_ref": "专栏2"},
+    "parse": {
+        "targets": [{"line": 3, "row": "2", "part": 1, "category_zh": "经济发展",
+                     "table_label_zh": "研发经费支出(R&D)占地区生产总值比例",
+                     "label_zh": "研发经费支出(R&D)占地区生产总值比例",
+                     "unit_label": "%", "baseline": "3.6", "baseline_value": "3.6", "baseline_qualifier": "",
+                     "baseline_year": 2025, "baseline_span_from": None, "target_year": 2030, "target_value": "4",
+                     "comparator": "at_least", "target_notation": "4以上", "kind": "level", "is_cumulative": False,
+                     "is_annual_average": False, "linked_indicator": None, "linked_relation": "", "assigned_by": "",
+                     "attribute": "anticipatory", "footnotes": [], "completed": None}],
+        "notes": [{"number": 1, "text": "〔 〕内为五年累计数。"}],
+        "problems": [],
+    },
+    "corrections": {"0": {"indicator": "rd_share"}},
+    "reason": "",
+}  # fmt: skip
 
 
 def _spec(request: TokenRequest, plan: PlanIn) -> service.PlanSpec:
@@ -230,9 +254,10 @@ def parse_table(request: TokenRequest, payload: ParseIn):
 
 @router.post(
     "/plan-tables/apply",
-    response={201: Applied, 200: Applied, **ONE_ERRORS, 403: Problem, 422: ApplyRejected},
+    response={201: Applied, 200: Applied, **ONE_ERRORS, 400: Problem, 403: Problem, 422: ApplyRejected},
     auth=token_auth,
     summary="Make a plan from a table",
+    openapi_extra={"requestBody": {"content": {"application/json": {"example": APPLY_EXAMPLE}}}},
 )
 def apply_table(request: TokenRequest, payload: ApplyIn):
     """Create the plan (or change a recorded one), its targets in the table's order, its notes, the new

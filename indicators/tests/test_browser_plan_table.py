@@ -53,7 +53,8 @@ def test_a_city_analyst_makes_a_plan_from_its_table(page, live_server, django_us
 @pytest.mark.parametrize("page_locale", ["en"])
 def test_a_district_analyst_is_refused_the_page(page, live_server, django_user_model, page_locale):
     analyst(django_user_model, "haizhu-planner", "440105")
-    log_in(page, live_server, "haizhu-planner", "/en/")
+    log_in(page, live_server, "haizhu-planner", "/en/entry/")
+    expect(page.locator("h1")).to_have_text("Enter figures")  # signed in: the redirect has landed
     expect_status(page, 403)
     response = page.goto(f"{live_server.url}/en/plans/new-from-table/")
     assert response.status == 403
