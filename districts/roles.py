@@ -20,6 +20,12 @@ VIEW_MODELS = [
 ]
 VIEW = [(app, f"view_{model}") for app, model in VIEW_MODELS]
 WRITE_VALUES = [("indicators", "add_reportedvalue"), ("indicators", "change_reportedvalue")]
+# Making a plan from its published table (indicators.services.plantables): the plan, its targets and
+# notes, and the indicators it brings that are not recorded yet.
+MAKE_PLANS = [
+    ("indicators", name)
+    for name in ("add_plan", "add_target", "change_target", "add_plannote", "change_plannote", "add_indicator")
+]
 
 REVIEW = [("districts", "review_year"), ("districts", "view_yearreview")]
 VIEWER = "viewer"
@@ -38,7 +44,8 @@ ROLES: dict[str, list[tuple[str, str]]] = {
     # Both analysts enter and revise figures; which areas is set per user (AreaAccess):
     # a district analyst their district, a city analyst the city and with it every district.
     DISTRICT_ANALYST: VIEW + WRITE_VALUES,
-    CITY_ANALYST: VIEW + WRITE_VALUES,
+    # City analysts also make plans from their published tables (district analysts do not).
+    CITY_ANALYST: VIEW + WRITE_VALUES + MAKE_PLANS,
     # Marks an area's year as reviewed, which freezes its figures until reopened with a reason.
     REVIEWER: VIEW + REVIEW,
 }

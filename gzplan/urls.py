@@ -13,6 +13,7 @@ from indicators.web import districts as district_views
 from indicators.web import entry as entry_views
 from indicators.web import imports as import_views
 from indicators.web import pages as indicator_views
+from indicators.web import plantables as plan_table_views
 
 # Ids and years in paths are bounded as the database stores them: a larger number is a 404, not a 500.
 register_converter(IdConverter, "id")
@@ -49,6 +50,7 @@ urlpatterns += i18n_patterns(
     path("indicators/", indicator_views.indicator_index, name="indicator-index"),
     path("indicators/<slug:code>/", indicator_views.indicator_detail, name="indicator"),
     path("indicators/<slug:code>/data.<str:fmt>", indicator_views.indicator_data, name="indicator-data"),
+    path("plans/new-from-table/", plan_table_views.new_from_table, name="plan-from-table"),
     path("plans/<slug:code>/", indicator_views.plan_detail, name="plan"),
     path("plans/<slug:code>/table.xlsx", indicator_views.plan_xlsx, name="plan-xlsx"),
     prefix_default_language=False,

@@ -7,6 +7,7 @@ from ninja import Router
 
 from indicators.api.indicators import router as indicators_router
 from indicators.api.plans import router as plans_router
+from indicators.api.plantables import router as plan_tables_router
 from indicators.api.progress import router as progress_router
 from indicators.api.targets import router as targets_router
 from indicators.api.values import router as values_router
@@ -17,5 +18,6 @@ router.add_router("", plans_router)
 router.add_router("", targets_router)
 router.add_router("", values_router)
 router.add_router("", progress_router)
+router.add_router("", plan_tables_router)
 
 __all__ = ["router"]

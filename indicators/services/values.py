@@ -170,6 +170,8 @@ def plan_values(
     (`may_write(area)`, districts.access.can_edit_area by default) are forbidden, rows
     for a reviewed (frozen) year are refused.
 
+    A new figure may name its source document by id (`source_document_id`).
+
     A preview that only counts new figures passes `build_new=False`: their results then
     carry no object (value None).
     """
@@ -257,6 +259,7 @@ def plan_values(
                 status=row.get("status") or ValueStatus.PRELIMINARY,
                 source=row.get("source") or "",
                 note=row.get("note") or "",
+                source_document_id=row.get("source_document_id"),
             )
             results.append(RowResult(index, "created", obj))
             continue
