@@ -18,9 +18,8 @@ from gzplan.lib.apitools import ONE_ERRORS, STORABLE, AreaCode, Code, Problem
 from indicators.api.types import BodyYear, WholeNumber
 from indicators.models import Plan
 from indicators.services import plantables as service
-from indicators.spreadsheets.plantable import TableProblem, read_file, read_tsv
+from indicators.spreadsheets.plantable import TableProblem, read_file, read_text, to_json
 from indicators.spreadsheets.reading import MAX_BYTES, ImportProblem
-from indicators.spreadsheets.tablecontract import contract_parse
 
 router = Router(tags=["plan tables"])
 
@@ -242,12 +241,12 @@ def parse_table(request: TokenRequest, payload: ParseIn):
                 raise HttpError(400, "The file is larger than the import limit.")
             table = read_file(payload.filename or "table", data)
         else:
-            table = read_tsv(payload.text)
+            table = read_text(payload.text)
     except (binascii.Error, ValueError) as exc:
         if isinstance(exc, TableProblem | ImportProblem):
             raise HttpError(422, f"The table cannot be read: {exc}") from None
         raise HttpError(400, "`file` is not base64.") from None
-    parse = contract_parse(table, start=spec.start, end=spec.end)
+    parse = to_json(table, start=spec.start, end=spec.end)
     result = service.preview(parse, spec, user=request.auth)
     return {"parse": parse, "preview": result.as_dict()}
 

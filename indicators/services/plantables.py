@@ -1,14 +1,13 @@
 """A published indicator table made into a plan: what it would create or change (preview), then all
 of it in one transaction (apply), or nothing.
 
-The parse is the contract of indicators.spreadsheets.tablecontract (one dict per target). The
-analyst's corrections come per target, by its index in the parse: the fields of CORRECTABLE, the
-indicator (`indicator`: an existing code, or "new" with `new_indicator`'s fields), `omit` to leave the
-target out, and per table line `checked` to say a problem the reader reported was dealt with.
+The parse is plantable.to_json's (one dict per target). The analyst's corrections come per target, by
+its index in the parse: the fields of CORRECTABLE, the indicator (`indicator`: an existing code, or
+"new" with `new_indicator`'s fields), `omit` to leave the target out, and per table line `checked` to
+say a problem the reader reported was dealt with.
 
-Every parsed key is mapped to the Target field of the same name, so fields added to the model
-(Target.linked_relation, a qualitative kind) are stored as soon as they exist; until then a target
-that needs one is refused with a "not stored yet" problem rather than stored without it.
+Every parsed key is mapped to the Target field of the same name; a key the model has no field for is
+refused with a "not stored" problem rather than dropped.
 """
 
 from __future__ import annotations
@@ -67,6 +66,9 @@ _HANDLED = {
     "linked_relation",
     "footnotes",
     "completed",
+    "group_zh",  # the group label is in table_label_zh
+    "reference_year",  # a year printed beside a target: in its notation
+    "printed_unit",  # the unit printed with a figure: converted into the row's by the reader
 }
 _TARGET_FIELDS = {f.name for f in Target._meta.concrete_fields} - {"id", "plan", "indicator"}
 _PLAIN_FIELDS = {f.name for f in Target._meta.concrete_fields if not f.is_relation} - {"id"}
@@ -74,7 +76,8 @@ _PLAIN_FIELDS = {f.name for f in Target._meta.concrete_fields if not f.is_relati
 COMPARED = (
     "indicator", "position", "category_zh", "label_zh", "unit_label", "baseline_value", "baseline_qualifier",
     "baseline_year", "baseline_span_from", "baseline_notation", "target_year", "target_value", "comparator",
-    "target_notation", "is_cumulative", "is_annual_average", "linked_indicator", "assigned_by", "attribute",
+    "target_notation", "is_cumulative", "is_annual_average", "linked_indicator", "linked_relation", "assigned_by",
+    "attribute",
 )  # fmt: skip
 
 
@@ -286,7 +289,7 @@ def _understand(index: int, printed: dict, corrected: dict, wordings: Wordings, 
         if key in _TARGET_FIELDS:
             values[key] = value
         elif value not in (None, "", [], False, 0):
-            problem(key, f"“{key}” ({value}) is not stored yet: correct the row or leave it out")
+            problem(key, f"“{key}” ({value}) is not stored: correct the row or leave it out")
     values["baseline_notation"] = printed.get("baseline") or ""
     for key in CORRECTABLE:
         if key in corrected:
@@ -308,20 +311,11 @@ def _understand(index: int, printed: dict, corrected: dict, wordings: Wordings, 
     values["target_notation"] = str(values.get("target_notation") or "")[:64]
     kind = printed.get("kind", "")
     relation = printed.get("linked_relation") or ""
-    if "linked_relation" in _TARGET_FIELDS:
-        values["linked_relation"] = relation
-    elif relation not in ("", "in_step"):
-        problem(
-            "linked_relation", f"a target linked “{relation}” economic growth is not stored yet: leave it out for now"
-        )
+    values["linked_relation"] = relation or Target.LinkedRelation.IN_STEP
     linked = printed.get("linked_indicator")
     values["linked_indicator"] = linked or None
-    if kind == "qualitative":
-        flag = next((name for name in ("is_qualitative", "qualitative") if name in _TARGET_FIELDS), None)
-        if flag:
-            values[flag] = True
-        else:
-            problem("kind", "a qualitative target (words, no number) is not stored yet: leave it out for now")
+    if kind == "qualitative":  # its words as printed, no number: never judged as one
+        values["target_value"], values["comparator"] = None, ""
     assigned = values["assigned_by"]
     if assigned and assigned not in {c for c, _ in Target._meta.get_field("assigned_by").choices or []}:
         problem("assigned_by", f"a target assigned by “{assigned}” is not stored yet: leave it out for now")

@@ -15,8 +15,7 @@ from districts.models import Area
 from indicators.models import Indicator, Plan, PlanNote, ReportedValue, SourceDocument, Target
 from indicators.services import plantables
 from indicators.services.matching import Wordings, match_indicator, propose, wording
-from indicators.spreadsheets.plantable import read_tsv
-from indicators.spreadsheets.tablecontract import contract_parse
+from indicators.spreadsheets.plantable import read_tsv, to_json
 from indicators.tests.plan_table_sample import PLAN, TABLE_15TH
 
 # --- matching ---------------------------------------------------------------------------------
@@ -80,7 +79,7 @@ def spec(**changes) -> plantables.PlanSpec:
 
 @pytest.fixture
 def parse(db) -> dict:
-    return contract_parse(read_tsv(TABLE_15TH), start=2026, end=2030)
+    return to_json(read_tsv(TABLE_15TH), start=2026, end=2030)
 
 
 CONFIRMED = {"targets": {"5": {"indicator": "pm25_concentration"}}}
@@ -114,7 +113,7 @@ def test_apply_creates_plan_targets_notes_indicators_and_baselines(parse, accoun
     assert (growth.indicator.code, growth.is_annual_average, growth.comparator, growth.target_value) == (
         "gdp_growth", True, "about", Decimal(5))  # fmt: skip
     assert (rd.label_zh, rd.comparator, rd.attribute) == (
-        "研發經費支出(R&D)占地區生產總值比例",
+        "研发经费支出(R&D)占地区生产总值比例",
         "at_least",
         "anticipatory",
     )
@@ -183,7 +182,7 @@ def test_fields_the_model_does_not_store_yet_are_refused_by_name(parse, accounts
 
 
 def test_reader_problems_block_until_checked(accounts):
-    parse = contract_parse(read_tsv(TABLE_15TH.replace("4以上", "4-4.5")), start=2026, end=2030)
+    parse = to_json(read_tsv(TABLE_15TH.replace("4以上", "4-4.5")), start=2026, end=2030)
     user = accounts["city_analyst"].user
     result = plantables.preview(parse, spec(), CONFIRMED, user=user)
     assert [(p.row, p.field) for p in result.problems] == [("2", "table")]
@@ -306,7 +305,7 @@ def test_the_api_applies_a_parse_with_corrections(api, accounts):
 
 
 def test_the_api_names_row_and_field_of_each_problem(api, accounts):
-    parse = contract_parse(read_tsv(TABLE_15TH), start=2026, end=2030)
+    parse = to_json(read_tsv(TABLE_15TH), start=2026, end=2030)
     body = {"plan": PLAN, "parse": parse, "corrections": {"1": {"target_value": "x"}}}
     answer = api.send("post", "/plan-tables/apply", body, accounts["city_analyst"])
     assert answer.status_code == 422
@@ -315,7 +314,7 @@ def test_the_api_names_row_and_field_of_each_problem(api, accounts):
 
 
 def test_the_api_refuses_district_analysts_and_bad_input(api, accounts):
-    parse = contract_parse(read_tsv(TABLE_15TH), start=2026, end=2030)
+    parse = to_json(read_tsv(TABLE_15TH), start=2026, end=2030)
     haizhu = accounts["haizhu_analyst"]
     body = {"plan": {**PLAN, "area": "440105"}, "parse": parse}
     assert api.send("post", "/plan-tables/apply", body, haizhu).status_code == 403

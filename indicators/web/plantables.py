@@ -33,9 +33,8 @@ from indicators.models import (
     PlanKind,
 )
 from indicators.services import plantables as service
-from indicators.spreadsheets.plantable import TableProblem, read_file, read_tsv
+from indicators.spreadsheets.plantable import TableProblem, read_file, read_text, to_json
 from indicators.spreadsheets.reading import ImportProblem
-from indicators.spreadsheets.tablecontract import contract_parse
 
 SIGNED_FOR = "gzplan.plantable"
 SIGNED_HOURS = 24
@@ -114,11 +113,11 @@ def new_from_table(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(request, "indicators/plan_table_form.html", {"form": form}, status=400)
     data = form.cleaned_data
     try:
-        table = read_file(data["file"].name or "", data["file"].read()) if data["file"] else read_tsv(data["text"])
+        table = read_file(data["file"].name or "", data["file"].read()) if data["file"] else read_text(data["text"])
     except (TableProblem, ImportProblem) as problem:
         form.add_error(None, _("The table cannot be read: %(problem)s") % {"problem": problem})
         return render(request, "indicators/plan_table_form.html", {"form": form}, status=422)
-    parse = contract_parse(table, start=data["start"], end=data["end"])
+    parse = to_json(table, start=data["start"], end=data["end"])
     spec_data = {k: data[k] for k in SPEC_FIELDS}
     signed = signing.dumps({"parse": parse, "spec": spec_data}, salt=_salt(request), compress=True)
     result = service.preview(parse, _spec(spec_data, areas), user=request.user)
