@@ -19,6 +19,7 @@ own label in the unnamed column after it, and the notes below.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from indicators.spreadsheets.notation import NotationProblem, normalise, read_cell
@@ -66,10 +67,9 @@ class _Heading:
     end: int  # index of the first token after the heading
 
 
-def lines_to_grid(text: str) -> list[list[str]] | None:
-    """The grid of a table pasted one cell a line, or None when the text holds no such table heading."""
-    from indicators.spreadsheets.plantable import heading_key
-
+def lines_to_grid(text: str, heading_key: Callable[[str], tuple[str, int | None] | None]) -> list[list[str]] | None:
+    """The grid of a table pasted one cell a line, or None when the text holds no such table heading.
+    `heading_key` names the column a heading stands for (the table reader's: one rule for every layout)."""
     tokens = [line.strip() for line in text.splitlines() if line.strip()]
     heading = None
     for start in range(len(tokens)):

@@ -13,8 +13,10 @@ import csv
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 from indicators.spreadsheets import wordtable
+from indicators.spreadsheets.celllines import lines_to_grid
 from indicators.spreadsheets.notation import NotationProblem, Part, normalise, read_cell
 from indicators.spreadsheets.reading import MAX_BYTES, _rows, decode
 
@@ -106,9 +108,7 @@ def read_text(text: str) -> PlanTable:
     lines = text.splitlines()
     if any(_columns(cells) for cells in csv.reader(line for line in lines[:60] if "," in line)):
         return read_grid(list(csv.reader(lines)))
-    from indicators.spreadsheets.celllines import lines_to_grid
-
-    grid = lines_to_grid(text)
+    grid = lines_to_grid(text, heading_key)
     if grid is None:
         raise TableProblem(
             "no heading naming at least an indicator (指标) and a target (2025年目标值) column: paste the table "
@@ -409,7 +409,8 @@ def to_json(table: PlanTable, *, start: int, end: int) -> dict:
     )
     completed_column = next((c for c in table.columns if c.key == "completed" and c is not baseline_column), None)
     five_year = end - start == 4
-    targets, problems = [], []
+    targets: list[dict[str, Any]] = []
+    problems: list[dict[str, Any]] = []
     parts_so_far: dict[str, int] = {}
     for row in table.rows:
         problems += [

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from indicators.spreadsheets.celllines import lines_to_grid
-from indicators.spreadsheets.plantable import TableProblem, in_unit, read_text, split_label, to_json
+from indicators.spreadsheets.plantable import TableProblem, heading_key, in_unit, read_text, split_label, to_json
 
 
 def _parse(lines: list[str], start: int = 2026, end: int = 2030) -> dict:
@@ -79,7 +79,7 @@ def test_a_cell_it_cannot_read_is_a_problem_of_its_row_quoting_the_cell():
 def test_text_without_a_heading_is_refused_with_what_to_paste():
     with pytest.raises(TableProblem, match="no heading naming at least an indicator"):
         read_text("地区生产总值\n5左右\n预期性")
-    assert lines_to_grid("一\n二\n三") is None
+    assert lines_to_grid("一\n二\n三", heading_key) is None
 
 
 def test_a_figure_printed_in_another_scale_of_the_rows_unit():
