@@ -169,6 +169,8 @@ class PageProblems:
             pass
 
     def _on_request_failed(self, request) -> None:
+        if request.failure == "net::ERR_ABORTED":
+            return  # cancelled by the browser because the page moved on (a form posted, a link followed)
         self._add(f"request failed: {request.method} {request.url}: {request.failure}")
 
     def _on_response(self, response) -> None:
