@@ -376,6 +376,7 @@ def _mentions(note: str, names: list[str], others: list[str]) -> bool:
 
 _BRACKET_NOTE = re.compile(r"\[\s*\]|〔\s*〕|累计数")
 _STAR_NOTE = re.compile(r"\*|＊|带星|加星")
+_STARRED_YEAR = re.compile(r"(?:带|标|加)?(?:\*|星号)(?:的|者|号)?(?:指标|数据|数值)?为(\d{4})年")
 
 
 def _footnotes(notes: list[str], names: list[str], others: list[str], bracketed: bool, starred: bool) -> list[int]:
@@ -412,6 +413,8 @@ def to_json(table: PlanTable, *, start: int, end: int) -> dict:
     targets: list[dict[str, Any]] = []
     problems: list[dict[str, Any]] = []
     parts_so_far: dict[str, int] = {}
+    # 带*的为2019年数据: a note giving the year every starred figure measures.
+    starred_year = next((int(m.group(1)) for note in table.notes if (m := _STARRED_YEAR.search(normalise(note)))), None)
     for row in table.rows:
         problems += [
             {"line": row.line, "row": row.row, "label_zh": label_text(row.label), "problem": p} for p in row.problems
@@ -426,10 +429,14 @@ def to_json(table: PlanTable, *, start: int, end: int) -> dict:
         baselines = _read_quietly(baseline_text)
         if baselines and len(baselines) != count:
             baselines = baselines[:1] * count if len(baselines) == 1 else []
-        baseline_year_all = next((b.reference_year for b in baselines if b.reference_year), None)
+        baseline_year_all = next((b.reference_year for b in baselines if b.reference_year), None) or (
+            starred_year if any(b.footnoted for b in baselines) else None
+        )
         completed_text = row.raw.get(completed_column.index, "") if completed_column else ""
         completed = _read_quietly(completed_text)
-        completed_year_all = next((c.reference_year for c in completed if c.reference_year), None)
+        completed_year_all = next((c.reference_year for c in completed if c.reference_year), None) or (
+            starred_year if any(c.footnoted for c in completed) else None
+        )
         for index, part in enumerate(row.targets):
             if part.unit and part.value is not None:
                 converted = in_unit(part.value, part.unit, units[index])
@@ -500,7 +507,10 @@ def to_json(table: PlanTable, *, start: int, end: int) -> dict:
                     ),
                     "_names": [name, *(p for p in label.split("/") if p and count > 1), *([group] if group else [])],
                     "_bracketed": part.cumulative or bool(baseline and baseline.cumulative),
-                    "_starred": part.footnoted or label.endswith("*") or bool(done and done.footnoted),
+                    "_starred": part.footnoted
+                    or label.endswith("*")
+                    or bool(done and done.footnoted)
+                    or bool(baseline and baseline.footnoted),
                 }
             )
     every_name = [label_text(row.label) for row in table.rows]

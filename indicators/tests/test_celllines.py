@@ -129,3 +129,15 @@ def test_the_command_reads_a_seed_table_as_published(tmp_path):
         out = StringIO()
         call_command("parse_plan_table", str(tmp_path / name), "--start", "2026", "--end", "2030", stdout=out)
         assert json.loads(out.getvalue())["targets"][0]["target_value"] == "42"
+
+
+def test_a_starred_figure_measures_the_year_its_note_gives():
+    parsed = _parse(
+        ["序号", "指标", "单位", "2025年", "2030年", "属性",
+         "1", "机场旅客吞吐量", "万人次", "7339*", "10000", "预期性",
+         "2", "港口货物吞吐量", "亿吨", "6.36", "6.8", "预期性",
+         "注：1.带*的为2019年数据。"]
+    )  # fmt: skip
+    airport, port = parsed["targets"]
+    assert (airport["baseline_value"], airport["baseline_year"], airport["footnotes"]) == ("7339", 2019, [1])
+    assert (port["baseline_year"], port["footnotes"]) == (2025, [])
