@@ -28,7 +28,8 @@ Guangzhou's plan indicators, targets and reported figures, and the verdict of ea
 * **Reads** are open to all: no token needed. Lists are paged (`limit`, `offset`, with the
   `count` of all matches) and come as JSON, or as CSV with `format=csv` or `Accept: text/csv`
   (UTF-8 with a byte-order mark, so spreadsheet software shows Chinese correctly). Reported
-  values and targets also come as SDMX-CSV 2.0 with `format=sdmx`.
+  values and targets also come as SDMX-CSV 2.0 with `format=sdmx`, data for the SDMX-ML 3.0
+  structure at `/sdmx/structure` (dataflows, data structure definitions and codelists).
 * **Writes** need a token, sent as `Authorization: Bearer gzp_…`. An administrator creates it
   in the admin console (API tokens); it is shown once. A district analyst's token writes that
   district's figures, a city analyst's every area's.

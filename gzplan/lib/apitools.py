@@ -157,8 +157,8 @@ def alternative_content(formats: tuple[str, ...]) -> dict[str, Any]:
         content["application/vnd.sdmx.data+csv"] = {
             "schema": {"type": "string"},
             "example": "STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,OBS_STATUS,"
-            "UNIT_MEASURE\r\n"
-            "dataflow,GZPLAN:DF_REPORTED_VALUES(1.0),I,440100,gdp,2023,30355.73,A,100 million yuan\r\n",
+            "UNIT_MEASURE,QUALIFIER,NOTATION,COMMENT_OBS\r\n"
+            "dataflow,GZPLAN:DF_REPORTED_VALUES(1.0),I,440100,gdp,2023,30355.73,A,CNY_100M,,30355.73,\r\n",
         }
     return {"responses": {200: {"content": content}}}
 

@@ -21,6 +21,7 @@ from gzplan.lib.apitools import (
     page,
 )
 from gzplan.lib.numbers import plain_number
+from indicators.api import sdmx
 from indicators.api.common import (
     AREA_REF,
     INDICATOR_REF,
@@ -34,7 +35,7 @@ from indicators.api.common import (
 )
 from indicators.api.schemas import TargetPage
 from indicators.api.types import ATTRIBUTE_PATTERN
-from indicators.domain import target_kind
+from indicators.domain import target_kind, unit_code
 from indicators.models import Target, TargetQuerySet
 
 router = Router()
@@ -200,11 +201,29 @@ def _target_csv(target: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _target_time_period(raw: dict[str, Any]) -> str:
-    if raw["is_cumulative"] or raw["is_annual_average"]:
-        start = raw["plan__period_start"]
-        return f"{start}-01-01/P{raw['target_year'] - start + 1}Y"
-    return str(raw["target_year"])
+def _target_sdmx(target: dict[str, Any]) -> dict[str, Any]:
+    """A target as a row of SDMX-CSV 2.0 for the dataflow sdmx.TARGETS_FLOW (GET /sdmx/structure)."""
+    raw = target["_raw"]
+    return {
+        "STRUCTURE": STRUCTURE,
+        "STRUCTURE_ID": sdmx.structure_id(sdmx.TARGETS_FLOW),
+        "ACTION": "I",
+        "REF_AREA": raw["plan__area__code"],
+        "INDICATOR": raw["indicator__code"],
+        "PLAN": target["plan"],
+        "TIME_PERIOD": sdmx.target_time_period(
+            period_start=raw["plan__period_start"],
+            target_year=raw["target_year"],
+            spans_plan=bool(raw["is_cumulative"] or raw["is_annual_average"]),
+        ),
+        # A Decimal, not text: the CSV writer marks text starting with "-" as text for spreadsheets.
+        "OBS_VALUE": raw["target_value"],
+        "UNIT_MEASURE": unit_code(raw["indicator__unit_zh"], raw["indicator__unit_en"]),
+        "COMPARATOR": target["comparator"],
+        "TARGET_KIND": target["kind"],
+        "ATTRIBUTE": target["attribute"],
+        "NOTATION": target["target_notation"],
+    }
 
 
 def filtered_targets(
@@ -257,24 +276,7 @@ def list_targets(
         flat = [_target_csv(t) for t in items]
         return csv_response(request, flat, TARGET_COLUMNS, "targets.csv", count=count, limit=limit, offset=offset)
     if fmt == "sdmx":
-        flat = [
-            {
-                "STRUCTURE": STRUCTURE,
-                "STRUCTURE_ID": "GZPLAN:DF_PLAN_TARGETS(1.0)",
-                "ACTION": "I",
-                "REF_AREA": t["_raw"]["plan__area__code"],
-                "INDICATOR": t["_raw"]["indicator__code"],
-                "PLAN": t["plan"],
-                "TIME_PERIOD": _target_time_period(t["_raw"]),
-                "OBS_VALUE": plain_number(t["_raw"]["target_value"]),
-                "UNIT_MEASURE": t["_raw"]["indicator__unit_en"] or t["_raw"]["indicator__unit_zh"],
-                "COMPARATOR": t["comparator"],
-                "TARGET_KIND": t["kind"],
-                "ATTRIBUTE": t["attribute"],
-                "NOTATION": t["target_notation"],
-            }
-            for t in items
-        ]
+        flat = [_target_sdmx(t) for t in items]
         return csv_response(
             request,
             flat,

@@ -38,6 +38,7 @@ from gzplan.lib.apitools import (
 )
 from gzplan.lib.numbers import plain_number
 from indicators import services
+from indicators.api import sdmx
 from indicators.api.common import (
     AREA_REF,
     INDICATOR_REF,
@@ -50,6 +51,7 @@ from indicators.api.common import (
 )
 from indicators.api.schemas import BulkIn, BulkOut, ValueIn, ValueOut, ValuePage, ValueUpdate
 from indicators.api.types import FigureStatus, Year
+from indicators.domain import unit_code
 from indicators.models import Indicator, Plan, ReportedValue, Target
 
 router = Router()
@@ -106,12 +108,10 @@ SDMX_VALUE_COLUMNS = [
     "OBS_VALUE",
     "OBS_STATUS",
     "UNIT_MEASURE",
+    "QUALIFIER",
+    "NOTATION",
     "COMMENT_OBS",
 ]
-OBS_STATUS = {"preliminary": "P", "final": "A", "revised": "A"}
-
-# SDMX observation status: A normal, P provisional.
-OBS_STATUS = {"preliminary": "P", "final": "A", "revised": "A"}
 
 
 def _value(row: dict[str, Any]) -> dict[str, Any]:
@@ -157,28 +157,27 @@ def _value_csv(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _time_period(year: int, quarter: int, span_from: int) -> str:
-    if quarter:
-        return f"{year}-Q{quarter}"
-    if span_from != year:
-        return f"{span_from}-01-01/P{year - span_from + 1}Y"
-    return str(year)
-
-
 def _value_sdmx(row: dict[str, Any]) -> dict[str, Any]:
+    """A figure as a row of SDMX-CSV 2.0 for the dataflow sdmx.VALUES_FLOW (GET /sdmx/structure)."""
     comment = ""
-    if row["reference_year"] != row["year"]:
-        comment = f"measures {row['reference_year']}"
+    if row["reference_year"] != row["year"] and not row["quarter"]:
+        # TIME_PERIOD is the period measured; the column of the table it was printed in is kept here.
+        comment = f"printed in the table's {row['year']} column"
     return {
         "STRUCTURE": STRUCTURE,
-        "STRUCTURE_ID": "GZPLAN:DF_REPORTED_VALUES(1.0)",
+        "STRUCTURE_ID": sdmx.structure_id(sdmx.VALUES_FLOW),
         "ACTION": "I",
         "REF_AREA": row["area__code"],
         "INDICATOR": row["indicator__code"],
-        "TIME_PERIOD": _time_period(row["year"], row["quarter"], row["span_from"]),
-        "OBS_VALUE": plain_number(row["value"]),
-        "OBS_STATUS": OBS_STATUS[row["status"]],
-        "UNIT_MEASURE": row["indicator__unit_en"] or row["indicator__unit_zh"],
+        "TIME_PERIOD": sdmx.value_time_period(
+            year=row["year"], quarter=row["quarter"], span_from=row["span_from"], reference_year=row["reference_year"]
+        ),
+        # A Decimal, not text: the CSV writer marks text starting with "-" as text for spreadsheets.
+        "OBS_VALUE": row["value"],
+        "OBS_STATUS": sdmx.OBS_STATUS[row["status"]],
+        "UNIT_MEASURE": unit_code(row["indicator__unit_zh"], row["indicator__unit_en"]),
+        "QUALIFIER": row["qualifier"],
+        "NOTATION": row["notation"],
         "COMMENT_OBS": comment,
     }
 

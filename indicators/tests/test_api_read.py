@@ -16,6 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from districts.models import Area
+from indicators.api.sdmx import value_time_period
+from indicators.domain import unit_code
 from indicators.models import Indicator, Plan, PlanNote, ReportedValue, Target
 from indicators.progress.evaluation import evaluate_values
 from indicators.tests.conftest import CITY, HAIZHU
@@ -163,22 +165,21 @@ def test_sdmx_csv_for_values_and_targets(api):
         "STRUCTURE", "STRUCTURE_ID", "ACTION", "REF_AREA", "INDICATOR", "TIME_PERIOD", "OBS_VALUE", "OBS_STATUS",
         "UNIT_MEASURE",
     ]  # fmt: skip
+    # TIME_PERIOD is the period a figure measures: from span_from to its reference year.
     stored = {
-        (v.indicator.code, v.year, v.span_from): v
+        (
+            v.indicator.code,
+            value_time_period(year=v.year, quarter=v.quarter, span_from=v.span_from, reference_year=v.reference_year),
+        ): v
         for v in ReportedValue.objects.filter(area__code=CITY).select_related("indicator")
     }
     assert len(rows) == len(stored)
     for row in rows:
         assert row["STRUCTURE"] == "dataflow" and row["REF_AREA"] == CITY
-        period = row["TIME_PERIOD"]
-        if "/" in period:
-            start, years = int(period[:4]), int(period.split("/P")[1].rstrip("Y"))
-            value = stored[(row["INDICATOR"], start + years - 1, start)]
-        else:
-            value = stored[(row["INDICATOR"], int(period), int(period))]
+        value = stored[(row["INDICATOR"], row["TIME_PERIOD"])]
         assert Decimal(row["OBS_VALUE"]) == value.value
-        assert row["OBS_STATUS"] == ("P" if value.status == "preliminary" else "A")
-        assert row["UNIT_MEASURE"] == (value.indicator.unit_en or value.indicator.unit_zh)
+        assert row["OBS_STATUS"] == {"preliminary": "P", "final": "A", "revised": "R"}[value.status]
+        assert row["UNIT_MEASURE"] == unit_code(value.indicator.unit_zh, value.indicator.unit_en)
     assert any("/P5Y" in r["TIME_PERIOD"] for r in rows), "a five-year total or average is a time range"
 
     by_accept = api.get("/targets?plan=guangzhou-14th-fyp", HTTP_ACCEPT="application/vnd.sdmx.data+csv")
