@@ -19,6 +19,7 @@ from ninja.throttling import BaseThrottle, SimpleRateThrottle
 
 from accounts.auth import read_auth
 from districts.api import router as districts_router
+from gzplan.lib.apitools import refuse_unknown_query_parameters
 from indicators.api import router as indicators_router
 
 DESCRIPTION = """
@@ -35,11 +36,15 @@ Guangzhou's plan indicators, targets and reported figures, and the verdict of ea
   district's figures, a city analyst's every area's.
 * **Conditional requests**: every read carries an `ETag`; send it back in `If-None-Match` to get
   `304 Not Modified` when nothing changed.
+* **Unknown query parameters** answer `422`, naming them and the parameters the endpoint takes:
+  a misspelt filter is never silently ignored.
+* **Caching**: reads for anonymous callers carry `Cache-Control: public, max-age=60`, answers to a
+  token holder `private`; `Vary: Accept` where the `Accept` header chooses the format.
 * **Errors** answer with JSON: `{"detail": ...}`; a rejected bulk write lists every rejected row
   with its reason, and writes nothing.
 
 Areas are named by their GB/T 2260 codes (440100 Guangzhou, 440104 Yuexiu…), indicators and
-plans by their codes (`gdp`, `gz-14th-fyp`). Every object carries its names in Chinese (`name_zh`)
+plans by their codes (`gdp`, `guangzhou-14th-fyp`). Every object carries its names in Chinese (`name_zh`)
 and English (`name_en`).
 """
 
@@ -112,6 +117,8 @@ api = GzplanAPI(
     throttle=THROTTLES,
     renderer=Utf8JSONRenderer(),
 )
+# Every endpoint: a query parameter it does not declare is a 422 naming it, never silently ignored.
+api.add_decorator(refuse_unknown_query_parameters)
 
 
 @api.exception_handler(DjangoValidationError)

@@ -9,17 +9,20 @@ import logging
 import threading
 
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import caches
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
-from django.utils.cache import set_response_etag
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.translation import gettext as _
 
 from gzplan.api import THROTTLES
 from gzplan.lib import freshness
+from gzplan.lib.apitools import VARY_KEY
 from gzplan.lib.cells import CONTROL_CHARACTERS
 from gzplan.lib.freshness import CACHE_HEADER, NEVER_CACHED
 
@@ -161,6 +164,79 @@ class CachedReadsMiddleware:
         if not request.path.startswith("/api/"):
             return True
         return all(throttle.allow_request(request) for throttle in THROTTLES)
+
+
+class CacheHeadersMiddleware:
+    """Cache-Control and Vary, decided in one place for every response.
+
+    - Vary names the request headers a view said its answer depends on (apitools.varies_on: the API's
+      `Accept`, which chooses JSON, CSV or SDMX-CSV when there is no `format` parameter).
+    - An anonymous read (GET or HEAD, 200, no cookie set, no form: a form carries the visitor's own CSRF
+      token) is `public, max-age=GZPLAN_PUBLIC_MAX_AGE`: browsers and proxies may keep it a minute.
+    - Any other read is `private`: a signed-in user's or token holder's answer, or a form, is theirs alone.
+    - Writes (POST, PATCH…) get nothing; a view's own Cache-Control (never_cache on the sign-in form) is kept.
+
+    Placed just inside CachedReadsMiddleware, so the answers it keeps carry the same headers, and inside
+    ConditionalGetMiddleware, so a 304 repeats them as its 200 would.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        varies = request.META.get(VARY_KEY)
+        if varies:
+            patch_vary_headers(response, varies)
+        if request.method not in ("GET", "HEAD") or "Cache-Control" in response:
+            return response
+        if self.shared(request, response):
+            patch_cache_control(response, public=True, max_age=settings.GZPLAN_PUBLIC_MAX_AGE)
+        else:
+            patch_cache_control(response, private=True)
+        return response
+
+    @staticmethod
+    def shared(request, response) -> bool:
+        """Whether any cache may keep the answer for anyone: anonymous, successful, carrying nothing personal."""
+        user = getattr(request, "user", None)
+        token = getattr(request, "auth", None)
+        return (
+            response.status_code == 200
+            and "HTTP_AUTHORIZATION" not in request.META
+            and not (user is not None and user.is_authenticated)
+            and not (token is not None and getattr(token, "is_authenticated", False))
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and not response.cookies
+        )
+
+
+class AddressLanguageMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, without a false `Vary: Accept-Language`.
+
+    The language is the address's (zh-Hans at /, English under /en/, the API in one language): with
+    i18n_patterns(prefix_default_language=False), Django takes an address without a prefix to be in the
+    default language whatever Accept-Language says, yet still names Accept-Language in Vary, which would
+    make caches keep a copy of the same page per browser language. Were the default language ever
+    prefixed, Accept-Language would choose again, and Django's Vary is kept.
+    """
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        if self.language_from_address(request) and "Vary" in response:
+            kept = [name.strip() for name in response["Vary"].split(",")]
+            kept = [name for name in kept if name and name.lower() != "accept-language"]
+            if kept:
+                response["Vary"] = ", ".join(kept)
+            else:
+                del response["Vary"]
+        return response
+
+    @staticmethod
+    def language_from_address(request) -> bool:
+        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+        i18n_patterns_used, prefixed_default_language = is_language_prefix_patterns_used(urlconf)
+        return i18n_patterns_used and not prefixed_default_language
 
 
 class RefuseControlCharactersMiddleware:

@@ -106,12 +106,15 @@ MIDDLEWARE = [
     "gzplan.middleware.JsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The language is the address's: no Vary: Accept-Language (gzplan.middleware).
+    "gzplan.middleware.AddressLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag on every page and API read; If-None-Match answers 304 when nothing changed.
     "django.middleware.http.ConditionalGetMiddleware",
     # Anonymous reads answered from the cache until what they show changes (gzplan.lib.freshness).
     "gzplan.middleware.CachedReadsMiddleware",
+    # Cache-Control (public a minute for anonymous reads, private else) and Vary (Accept where it chooses).
+    "gzplan.middleware.CacheHeadersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before any view hook (CSRF's reads the body): bodies too large, anonymous uploads refused unread.
@@ -356,6 +359,9 @@ GZPLAN_READ_CACHE = "reads"
 # How long a cached read may live at most (0: no cache); changes through the application end it at once.
 GZPLAN_READ_CACHE_SECONDS = int(os.environ.get("GZPLAN_READ_CACHE_SECONDS", "3600"))
 GZPLAN_READ_CACHE_MAX_BYTES = 1_000_000  # larger answers are rendered each time
+# How long browsers and proxies may keep an anonymous read (Cache-Control: public, max-age): a minute,
+# so a corrected figure reaches every reader soon; the server's own read cache knows when it changed.
+GZPLAN_PUBLIC_MAX_AGE = int(os.environ.get("GZPLAN_PUBLIC_MAX_AGE", "60"))
 # Anonymous reads the cache does not hold are rendered at most this many at a time per process; one
 # that waits longer than GZPLAN_COLD_RENDER_WAIT_SECONDS for its turn is a 503 with Retry-After.
 GZPLAN_COLD_RENDERS_PER_PROCESS = env_int("GZPLAN_COLD_RENDERS_PER_PROCESS", 1)

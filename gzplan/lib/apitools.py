@@ -9,8 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import wraps
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -86,10 +87,24 @@ def storable(text: str) -> str:
 STORABLE = AfterValidator(storable)
 
 
+# request.META's key for the request headers the answer depended on, which the project's middleware
+# (gzplan.middleware.CacheHeadersMiddleware) names in the response's Vary, so that a cache keeps one
+# answer per value of each.
+VARY_KEY = "gzplan.vary"
+
+
+def varies_on(request: HttpRequest, *headers: str) -> None:
+    """Say that the answer to this request depends on these request headers (they go in Vary)."""
+    request.META[VARY_KEY] = (*request.META.get(VARY_KEY, ()), *headers)
+
+
 def output_format(request: HttpRequest, requested: str | None, allowed: tuple[str, ...]) -> str:
-    """The format asked for: the `format` parameter, else the Accept header, else JSON."""
+    """The format asked for: the `format` parameter, else the Accept header, else JSON.
+
+    Without `format`, the answer depends on Accept, so it is named in Vary."""
     if requested:
         return requested
+    varies_on(request, "Accept")
     accept = request.headers.get("Accept", "")
     if "sdmx" in allowed and "application/vnd.sdmx.data+csv" in accept:
         return "sdmx"
@@ -165,3 +180,45 @@ def alternative_content(formats: tuple[str, ...]) -> dict[str, Any]:
 
 def not_found(message: str) -> HttpError:
     return HttpError(404, message)
+
+
+def query_parameters(operation: Any) -> list[str]:
+    """The query parameters a django-ninja operation declares, by the names a caller sends."""
+    names: list[str] = []
+    for model in operation.models:
+        if getattr(model, "__ninja_param_source__", None) != "query":
+            continue
+        flattened = getattr(model, "__ninja_flatten_map__", None)
+        if flattened:
+            names.extend(flattened)
+        else:
+            names.extend(field.alias or name for name, field in model.model_fields.items())
+    return names
+
+
+def refuse_unknown_query_parameters(view: Callable[..., Any]) -> Callable[..., Any]:
+    """An API decorator (NinjaAPI.add_decorator, mode "operation"): a GET whose query string has a
+    parameter the endpoint does not declare answers 422, naming it and the parameters accepted.
+
+    Silently ignored, a misspelt filter (`year=2019` where the endpoint takes `year_from`) answers with
+    everything, which looks like an answer to the question asked. Applied after the declared
+    parameters are validated, so a bad value of a known parameter is reported as before."""
+    operation = getattr(view, "_ninja_operation", None)
+    accepted = query_parameters(operation) if operation is not None else []
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.method in ("GET", "HEAD"):
+            unknown = sorted(set(request.GET) - set(accepted))
+            if unknown:
+                raise HttpError(422, unknown_parameters_message(unknown, accepted))
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+def unknown_parameters_message(unknown: list[str], accepted: list[str]) -> str:
+    """ "Unknown query parameter: year. Accepted: area, indicator, …" (or "none" for an endpoint that takes none)."""
+    noun = "parameter" if len(unknown) == 1 else "parameters"
+    taken = ", ".join(accepted) if accepted else "none (this endpoint takes no query parameters)"
+    return f"Unknown query {noun}: {', '.join(unknown)}. Accepted: {taken}."

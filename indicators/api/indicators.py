@@ -26,7 +26,9 @@ from indicators.models import Indicator, Target
 
 router = Router()
 
-INDICATOR_FIELDS = [*INDICATOR_REF, "category", "direction", "measure", "growth_of__code"]
+INDICATOR_FIELDS = [*INDICATOR_REF, "category", "direction", "measure", "growth_of__code", "note"]
+# The CSV's columns are as they were (a download's content does not change under its users); the note, which
+# runs to paragraphs, is in the JSON items.
 INDICATOR_COLUMNS = [*INDICATOR_REF, "category", "direction", "measure", "growth_of", "page"]
 
 
@@ -39,6 +41,8 @@ def indicator_out(row: dict[str, Any]) -> dict[str, Any]:
         "measure": row["measure"],
         "growth_of": row["growth_of__code"],
         "page": f"/indicators/{row['code']}/",
+        # What the figures mean and where they come from (the 年均 wording, a definition that changed…).
+        "note": row["note"],
     }
 
 

@@ -49,6 +49,10 @@ class IndicatorOut(IndicatorRef):
     measure: str = Field(description="level, share (0–100), growth, reduction, flow or per_capita", examples=["level"])
     growth_of: str | None = Field(description="For a growth rate: the level it is the growth of", examples=[None])
     page: str = Field(examples=["/indicators/gdp/"])
+    note: str = Field(
+        description="How to read the figures: definitions, wording in the plans, changes of method",
+        examples=["Real growth on the previous year."],
+    )
 
 
 class PlanOut(BaseModel):

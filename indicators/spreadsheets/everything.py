@@ -4,7 +4,8 @@ Each table is one model; foreign keys are written as the natural keys people use
 codes, indicator and plan codes, source keys), so an export reads on its own and imports
 into an empty database. `import_everything()` writes in one transaction and is all or
 nothing. Text that a spreadsheet could run as a formula is written with a leading
-apostrophe in CSV and XLSX, and read back without it.
+apostrophe in CSV and XLSX, and read back without it. In XLSX, numbers, years and
+booleans are typed cells; they read back as the same text as the CSV's.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from decimal import Decimal
 import pandas as pd
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from districts.models import Area
-from gzplan.lib.cells import FORMULA_STARTS
+from gzplan.lib.cells import FORMULA_STARTS, workbook_cell
 from gzplan.lib.numbers import plain_number
 from indicators.models import Indicator, Plan, PlanNote, ReportedValue, SourceDocument, Target
 from indicators.services.loading import load_object, set_footnotes
@@ -118,15 +121,34 @@ def to_csv_zip(data: dict) -> bytes:
 
 
 def to_xlsx(data: dict) -> bytes:
+    """A sheet per table; numbers, years and booleans in typed cells (a spreadsheet sums and filters them),
+    text as text. A decimal a spreadsheet's float cannot hold exactly is written as text instead
+    (gzplan.lib.cells.workbook_cell), so reading the export back never rounds a figure."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # a new workbook's empty sheet: each table gets its own
+    for name, model, _ in TABLES:
+        worksheet = workbook.create_sheet(name)
+        columns = _columns(model)
+        kinds = {f.name: f for f in _fields(model) if not f.is_relation}
+        for column, heading in enumerate(columns, start=1):
+            worksheet.cell(row=1, column=column, value=heading).font = Font(bold=True)
+        for number, row in enumerate(data[name], start=2):
+            escaped = _escape(model, row)
+            for column, heading in enumerate(columns, start=1):
+                value, number_format = workbook_cell(_typed(kinds.get(heading), escaped.get(heading)))
+                cell = worksheet.cell(row=number, column=column, value=value)
+                cell.number_format = number_format
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, model, _ in TABLES:
-            frame = pd.DataFrame.from_records([_escape(model, r) for r in data[name]], columns=_columns(model))
-            # Everything as text: Excel numbers are floats and would round long decimals.
-            frame.astype(object).where(frame.notna(), None).map(lambda v: v if v is None else str(v)).to_excel(
-                writer, sheet_name=name, index=False
-            )
+    workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _typed(field: models.Field | None, value):
+    """A row's value (decimals as the text rows_of gives) as the type its field holds, for a typed cell;
+    text fields and relations' natural keys (area codes are text) stay text."""
+    if isinstance(field, models.DecimalField) and isinstance(value, str) and value:
+        return Decimal(value)
+    return value
 
 
 def read_export(name: str, data: bytes) -> dict[str, list[dict]]:

@@ -1,8 +1,10 @@
-"""Downloads: figures and plan tables as CSV (UTF-8 with BOM, for Excel) and XLSX (pandas + openpyxl).
+"""Downloads: figures and plan tables as CSV (UTF-8 with BOM, for Excel) and XLSX (openpyxl).
 
 Text a spreadsheet could run as a formula (starting with = + - @, or a tab or
 carriage return) is written with a leading apostrophe, so a note or source typed
-by a user is never executed when the file is opened.
+by a user is never executed when the file is opened. In XLSX, figures and years are
+numeric cells with a number format that shows them as printed (gzplan.lib.cells.workbook_cell),
+so a spreadsheet can sum and chart them; every figure has a column saying its year.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from typing import Protocol
 import pandas as pd
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
-from gzplan.lib.cells import safe_cell
-from gzplan.lib.numbers import fmt
+from gzplan.lib.cells import safe_cell, workbook_cell
 from indicators.models import Plan, ReportedValue, Target
 from indicators.progress.engine import Evaluation
 
@@ -36,6 +39,9 @@ def _frame(records: Sequence[Mapping[str, object]], columns: list[str] | None = 
     return frame.map(safe_cell) if not frame.empty else frame
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def records_download(
     records: Sequence[Mapping[str, object]],
     basename: str,
@@ -46,27 +52,58 @@ def records_download(
     columns: list[str] | None = None,
 ) -> HttpResponse:
     """Rows as a CSV or XLSX download, cells made safe (`columns`: their order, and the header of no rows)."""
-    return _response(_frame(records, columns), basename, fmt_, sheet, title=title)
+    return _response(records, basename, fmt_, sheet, title=title, columns=columns)
 
 
-def _response(frame: pd.DataFrame, basename: str, fmt_: str, sheet: str, title: str = "") -> HttpResponse:
-    """The frame as a CSV or XLSX download; `title` goes in a merged first row of the XLSX sheet."""
+def _response(
+    records: Sequence[Mapping[str, object]],
+    basename: str,
+    fmt_: str,
+    sheet: str,
+    *,
+    title: str = "",
+    columns: list[str] | None = None,
+) -> HttpResponse:
+    """The rows as a CSV or XLSX download; `title` goes in a merged first row of the XLSX sheet."""
     if fmt_ == "csv":
-        body = frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+        # CSV is text whatever the cell: written as it always was (pandas), byte for byte.
+        body = _frame(records, columns).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     else:
-        buffer = io.BytesIO()
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            frame.to_excel(writer, index=False, sheet_name=sheet[:31], startrow=1 if title else 0)
-            if title:
-                worksheet = writer.sheets[sheet[:31]]
-                worksheet.cell(row=1, column=1, value=title)
-                worksheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(1, len(frame.columns)))
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        names = columns if columns is not None else list(records[0]) if records else []
+        response = HttpResponse(xlsx_bytes(records, names, sheet, title=title), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{basename}.{fmt_}"'
     return response
+
+
+def xlsx_bytes(records: Sequence[Mapping[str, object]], columns: list[str], sheet: str, *, title: str = "") -> bytes:
+    """One sheet: an optional merged title row, a bold header, then a row per record, each cell typed
+    (numbers as numbers in their printed precision, years without a thousands separator)."""
+    workbook = Workbook()
+    worksheet = workbook.active
+    assert worksheet is not None  # a new workbook has its one sheet
+    worksheet.title = sheet[:31]
+    row = 1
+    if title:
+        worksheet.cell(row=1, column=1, value=title)
+        worksheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(1, len(columns)))
+        row = 2
+    for column, name in enumerate(columns, start=1):
+        worksheet.cell(row=row, column=column, value=name).font = Font(bold=True)
+    for record in records:
+        row += 1
+        for column, name in enumerate(columns, start=1):
+            value, number_format = workbook_cell(record.get(name))
+            cell = worksheet.cell(row=row, column=column, value=value)
+            cell.number_format = number_format
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+VALUE_COLUMNS = ["area_code", "area_zh", "area_en", "indicator", "indicator_zh", "indicator_en", "unit", "year",
+                 "quarter", "span_from", "reference_year", "value", "qualifier", "notation", "status", "source",
+                 "note"]  # fmt: skip
 
 
 def values_download(values: Iterable[ReportedValue], basename: str, fmt_: str) -> HttpResponse:
@@ -92,7 +129,8 @@ def values_download(values: Iterable[ReportedValue], basename: str, fmt_: str) -
         }
         for v in values
     ]
-    return _response(_frame(records), basename, fmt_, "values")
+    # The CSV's columns come from its rows, as they always have; the workbook has its header even when empty.
+    return _response(records, basename, fmt_, "values", columns=None if fmt_ == "csv" else VALUE_COLUMNS)
 
 
 def plan_table_xlsx(plan: Plan, rows: Iterable[PlanTableRow]) -> HttpResponse:
@@ -105,13 +143,19 @@ def plan_table_xlsx(plan: Plan, rows: Iterable[PlanTableRow]) -> HttpResponse:
                 _("No."): t.row,
                 _("Indicator"): t.label_zh or t.indicator.name_zh,
                 _("Unit"): t.unit_label,
+                # Each figure as printed (with its qualifier: 约14, >97), as a number, and the year it measures.
                 _("Baseline"): t.baseline_notation,
+                _("Baseline value"): t.baseline_value,
+                _("Baseline year"): t.baseline_year,
                 _("Target"): t.target_notation,
+                _("Target value"): t.target_value,
+                _("Target year"): t.target_year,
                 _("Attribute"): t.get_attribute_display(),
-                _("Latest figure"): fmt(e.value) if e.value is not None else "",
+                _("Latest figure"): e.value,
+                _("Latest figure year"): e.year,
                 _("Status"): e.label_zh,
                 _("Explanation"): e.explanation_zh,
                 _("Notes"): "; ".join(f"注{n.number}" for n in t.footnotes.all()),
             }
         )
-    return _response(_frame(records), f"gzplan-{plan.code}", "xlsx", plan.code)
+    return _response(records, f"gzplan-{plan.code}", "xlsx", plan.code)

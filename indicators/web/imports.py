@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from districts.access import AuthenticatedHttpRequest, can_edit_area, may_write_values
 from districts.models import Area
-from gzplan.lib.numbers import plain_number
 from indicators.jobs import imports as import_jobs
 from indicators.models import ImportBatch, ImportState
 from indicators.spreadsheets import everything as portable
@@ -58,10 +57,11 @@ def entry_template(request: AuthenticatedHttpRequest, code: str, year: int, fmt:
                 "indicator_name": row.indicator.name_zh,
                 "unit": row.indicator.unit_zh,
                 "year": year,
-                "last_year_value": plain_number(row.last_year.value) if row.last_year else "",
+                # Figures as Decimals: the CSV writes them as before (plain_number), the workbook as numbers.
+                "last_year_value": row.last_year.value if row.last_year else "",
                 "target": row.target.target_notation,
                 "expected": round(row.expected, 2) if row.expected is not None else "",
-                "value": plain_number(row.current.value) if row.current else "",
+                "value": row.current.value if row.current else "",
                 "status": row.current.status if row.current else "preliminary",
                 "source": row.current.source if row.current else "",
                 "note": row.current.note if row.current else "",
