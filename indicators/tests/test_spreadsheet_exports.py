@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -165,7 +164,6 @@ def normalised(row: dict) -> dict:
     return {key: one(value) for key, value in row.items()}
 
 
-@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed on this machine")
 def test_libreoffice_reads_the_figures_as_numbers(client, tmp_path):
     figures()
     workbook = tmp_path / "data.xlsx"
