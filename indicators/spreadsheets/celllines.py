@@ -31,7 +31,7 @@ _NOTES = re.compile(r"^(?:注|註)\s*[:：]?")
 _NOTE_NUMBER = re.compile(r"^\d{1,2}\s*[.、．]")
 _CHAPTER = re.compile(r"^第[一二三四五六七八九十百]+[章节篇]|^专栏\s*\d")
 _SENTENCE = re.compile(r"[，,。；;！？]")
-_NUMBERED_LABEL = re.compile(r"^(\d{1,3})\s*[.、．]\s*(\D.*)$")
+NUMBERED_LABEL = re.compile(r"^(\d{1,3})\s*[.、．]\s*(\D.*)$")
 _UNIT_ATOM = (
     r"(?:%|‰|℃|[十百千万亿]*(?:元|人次|人|吨|标箱|个|套|张|床位|床|所|辆|户|件|台|项|家|座|宗|篇|册|栋|"
     r"平方公里|平方千米|平方米|立方米|公里|千米|米|公顷|亩|千瓦时|千瓦|千克|克|微克|毫克|岁|年|天|日|小时|"
@@ -167,7 +167,7 @@ def _kind(token: str) -> str:
         return "year"
     if _UNIT.match(plain):
         return "unit"
-    if (match := _NUMBERED_LABEL.match(plain)) and not _readable(match.group(2)):
+    if (match := NUMBERED_LABEL.match(plain)) and not _readable(match.group(2)):
         return "numbered"
     if _VALUE_START.match(plain):
         return "value"
@@ -208,7 +208,7 @@ def _read_rows(tokens: list[str], width: int, numbered: bool, target_at: int, ca
         if at >= len(tokens):
             return False
         if kinds[at] == "numbered":
-            return int(_NUMBERED_LABEL.match(normalise(tokens[at])).group(1)) == expected  # type: ignore[union-attr]
+            return int(NUMBERED_LABEL.match(normalise(tokens[at])).group(1)) == expected  # type: ignore[union-attr]
         return is_row_number(at)
 
     while position < len(tokens):
@@ -223,7 +223,7 @@ def _read_rows(tokens: list[str], width: int, numbered: bool, target_at: int, ca
         elif is_anchor(position):
             row = _Row(number=str(expected), category="".join(category))
             category, expected = [], expected + 1
-            tokens[position] = _NUMBERED_LABEL.match(normalise(token)).group(2)  # type: ignore[union-attr]
+            tokens[position] = NUMBERED_LABEL.match(normalise(token)).group(2)  # type: ignore[union-attr]
             kinds[position] = "text"
             position = _read_row(tokens, kinds, position, row, width, first=True, stop=is_anchor)
         elif kind in ("text", "numbered") and _starts_sub_row(tokens, kinds, position, is_anchor):

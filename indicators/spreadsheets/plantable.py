@@ -15,10 +15,11 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from indicators.domain import target_kind
 from indicators.spreadsheets import wordtable
-from indicators.spreadsheets.celllines import lines_to_grid
+from indicators.spreadsheets.celllines import FILLERS, NUMBERED_LABEL, lines_to_grid
 from indicators.spreadsheets.notation import NotationProblem, Part, normalise, read_cell
-from indicators.spreadsheets.reading import MAX_BYTES, _rows, decode
+from indicators.spreadsheets.reading import MAX_BYTES, _rows, _t2s, decode
 
 BINDING, ANTICIPATORY = "binding", "anticipatory"
 
@@ -86,8 +87,7 @@ _UNIT_WORDS = re.compile(
     r"%|‰|万|亿|元|人|吨|公里|千米|米|平方|立方|个|所|张|件|台|辆|户|亩|公顷|千克|度|微克|岁|年|标箱|次|床"
 )
 _ATTRIBUTES = {"约束性": BINDING, "预期性": ANTICIPATORY}
-_NUMBERED_LABEL = re.compile(r"^\s*(\d{1,3})\s*[.、．]\s*(\D.*)$")
-_EMPTY = ("", "-", "—", "–", "－", "/")
+_EMPTY = ("", *FILLERS)
 
 
 def heading_key(text: str) -> tuple[str, int | None] | None:
@@ -156,7 +156,7 @@ def read_grid(lines: list[list[str]]) -> PlanTable:
         if values.get("sublabel"):
             group, label = label or (previous.group if previous else ""), values["sublabel"]
         row_number = values.get("row", "")
-        if not row_number and (match := _NUMBERED_LABEL.match(label)) and int(match.group(1)) == expected:
+        if not row_number and (match := NUMBERED_LABEL.match(label.strip())) and int(match.group(1)) == expected:
             row_number, label = match.group(1), match.group(2).strip()
         sub_row = bool(not row_number and previous and label and "row" in values or (not row_number and group))
         if sub_row and previous:
@@ -336,17 +336,11 @@ def _notation(part: Part) -> str:
 
 
 def _kind(part: Part, cumulative: bool, average: bool) -> str:
-    if part.assigned_by:
-        return "assigned"
-    if part.linked:
-        return "linked"
-    if part.qualitative:
-        return "qualitative"
-    if cumulative:
-        return "cumulative"
-    if average:
-        return "annual_average"
-    return "level"
+    """How the target will be judged: the domain's rule, from what the cell and its row say."""
+    return target_kind(
+        assigned=bool(part.assigned_by), linked=bool(part.linked), valued=part.value is not None,
+        cumulative=cumulative, annual_average=average,
+    ).value  # fmt: skip
 
 
 def _mentions(note: str, names: list[str], others: list[str]) -> bool:
@@ -538,6 +532,4 @@ def label_text(text: str) -> str:
 
 def normalise_text(text: str) -> str:
     """A note as Simplified Chinese, its spacing kept."""
-    from indicators.spreadsheets.reading import _t2s
-
     return _t2s().convert(text).strip()

@@ -51,20 +51,8 @@ def records_download(
     title: str = "",
     columns: list[str] | None = None,
 ) -> HttpResponse:
-    """Rows as a CSV or XLSX download, cells made safe (`columns`: their order, and the header of no rows)."""
-    return _response(records, basename, fmt_, sheet, title=title, columns=columns)
-
-
-def _response(
-    records: Sequence[Mapping[str, object]],
-    basename: str,
-    fmt_: str,
-    sheet: str,
-    *,
-    title: str = "",
-    columns: list[str] | None = None,
-) -> HttpResponse:
-    """The rows as a CSV or XLSX download; `title` goes in a merged first row of the XLSX sheet."""
+    """Rows as a CSV or XLSX download, cells made safe (`columns`: their order, and the header of no
+    rows); `title` goes in a merged first row of the XLSX sheet."""
     if fmt_ == "csv":
         # CSV is text whatever the cell: written as it always was (pandas), byte for byte.
         body = _frame(records, columns).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
@@ -130,7 +118,7 @@ def values_download(values: Iterable[ReportedValue], basename: str, fmt_: str) -
         for v in values
     ]
     # The CSV's columns come from its rows, as they always have; the workbook has its header even when empty.
-    return _response(records, basename, fmt_, "values", columns=None if fmt_ == "csv" else VALUE_COLUMNS)
+    return records_download(records, basename, fmt_, "values", columns=None if fmt_ == "csv" else VALUE_COLUMNS)
 
 
 def plan_table_xlsx(plan: Plan, rows: Iterable[PlanTableRow]) -> HttpResponse:
@@ -158,4 +146,4 @@ def plan_table_xlsx(plan: Plan, rows: Iterable[PlanTableRow]) -> HttpResponse:
                 _("Notes"): "; ".join(f"注{n.number}" for n in t.footnotes.all()),
             }
         )
-    return _response(records, f"gzplan-{plan.code}", "xlsx", plan.code)
+    return records_download(records, f"gzplan-{plan.code}", "xlsx", plan.code)
