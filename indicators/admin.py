@@ -59,6 +59,7 @@ class TargetInline(admin.TabularInline):
         "target_notation",
         "is_cumulative",
         "is_annual_average",
+        "is_planning_scale",
         "linked_indicator",
         "linked_relation",
         "assigned_by",
@@ -110,6 +111,7 @@ class TargetAdmin(SimpleHistoryAdmin):
         "linked_relation",
         "is_cumulative",
         "is_annual_average",
+        "is_planning_scale",
     ]
     search_fields = ["indicator__code", "indicator__name_zh", "indicator__name_en", "label_zh", "plan__code"]
     list_select_related = ["plan", "indicator", "linked_indicator"]
@@ -154,6 +156,7 @@ class TargetAdmin(SimpleHistoryAdmin):
                     "target_notation",
                     "is_cumulative",
                     "is_annual_average",
+                    "is_planning_scale",
                     "linked_indicator",
                     "linked_relation",
                     "assigned_by",

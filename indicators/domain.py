@@ -48,13 +48,17 @@ class TargetKind(StrEnum):
     CUMULATIVE = "cumulative"  # [ ] a five-year total
     ANNUAL_AVERAGE = "annual_average"  # 年均: an average annual rate over the period
     LEVEL = "level"  # a figure to reach by the target year
+    SCALE = "scale"  # 规划规模 (常住人口 1550万): a projection, judged within / above / below, never met or missed
 
 
-def target_kind(*, assigned: bool, linked: bool, valued: bool, cumulative: bool, annual_average: bool) -> TargetKind:
+def target_kind(
+    *, assigned: bool, linked: bool, valued: bool, cumulative: bool, annual_average: bool, scale: bool = False
+) -> TargetKind:
     """The kind of a target from its flags, in this order of precedence.
 
     `valued`: the target has a number of its own. Without one, and neither assigned nor linked, it is
-    qualitative (the models' constraints then require its words as printed).
+    qualitative (the models' constraints then require its words as printed). `scale`: a planning scale,
+    a level the plan provides for (the models' constraints keep it a plain valued level).
     """
     if assigned:
         return TargetKind.ASSIGNED
@@ -62,6 +66,8 @@ def target_kind(*, assigned: bool, linked: bool, valued: bool, cumulative: bool,
         return TargetKind.LINKED
     if not valued:
         return TargetKind.QUALITATIVE
+    if scale:
+        return TargetKind.SCALE
     if cumulative:
         return TargetKind.CUMULATIVE
     if annual_average:

@@ -237,6 +237,7 @@ SCHEMAS: dict[str, dict[str, Callable[[str], Any]]] = {
         "target_notation": text,
         "cumulative": flag,
         "annual_average": flag,
+        "planning_scale": flag,
         "linked_indicator": text,
         "linked_relation": one_of(LinkedRelation.values, blank=True),  # blank: in step
         "assigned_by": one_of(AssignedBy.values, blank=True),
@@ -344,6 +345,7 @@ TABLE_COLUMNS = {
     "target_notation": "target_notation",
     "cumulative": "is_cumulative",
     "annual_average": "is_annual_average",
+    "planning_scale": "is_planning_scale",
     "linked_indicator": "linked_indicator",
     "linked_relation": "linked_relation",
     "assigned_by": "assigned_by",
@@ -358,7 +360,7 @@ def _cell(column: str, parsed: Any) -> Any:
         return None if parsed is None else Decimal(parsed)
     if column in ("baseline_year", "baseline_span_from", "target_year"):
         return parsed
-    if column in ("cumulative", "annual_average"):
+    if column in ("cumulative", "annual_average", "planning_scale"):
         return bool(parsed)
     if column == "footnotes":
         return list(parsed)
@@ -563,6 +565,7 @@ class Loader:
                 position=positions[row["plan"]],
                 is_cumulative=row["cumulative"],
                 is_annual_average=row["annual_average"],
+                is_planning_scale=row["planning_scale"],
                 linked_relation=row["linked_relation"] or LinkedRelation.IN_STEP,
                 linked_indicator=self.lookup(row, "linked_indicator", indicators, "indicator", blank=True),
                 source_document=self.lookup(row, "source", sources, "source"),

@@ -90,9 +90,10 @@ class TableTarget(BaseModel):
     target_value: DecimalText | None = None
     comparator: Literal["", "at_least", "more_than", "at_most", "less_than", "about", "exact"] = ""
     target_notation: ShortText = ""
-    kind: Literal["level", "annual_average", "cumulative", "linked", "assigned", "qualitative"] = "level"
+    kind: Literal["level", "annual_average", "cumulative", "linked", "assigned", "qualitative", "scale"] = "level"
     is_cumulative: StrictBool = False
     is_annual_average: StrictBool = False
+    is_planning_scale: StrictBool = False
     linked_indicator: Code | None = None
     linked_relation: Literal["", "in_step", "above"] = ""
     assigned_by: Literal["", "province", "city", "nation"] = ""
@@ -130,6 +131,7 @@ class TargetCorrection(BaseModel):
     comparator: Literal["", "at_least", "at_most", "about", "exact"] | None = None
     is_cumulative: StrictBool | None = None
     is_annual_average: StrictBool | None = None
+    is_planning_scale: StrictBool | None = None
     attribute: Literal["", "binding", "anticipatory"] | None = None
     indicator: Code | None = None
     omit: StrictBool = False

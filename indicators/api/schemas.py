@@ -103,12 +103,13 @@ class TargetOut(BaseModel):
     comparator: str = Field(description="'', at_least, at_most, about or exact; '' reads the direction")
     target_notation: str = Field(description="The target as printed", examples=["28000"])
     kind: str = Field(
-        description="level, cumulative, annual_average, linked, assigned or qualitative (words, no number: "
-        "never judged)",
+        description="level, cumulative, annual_average, linked, assigned, qualitative (words, no number: "
+        "never judged) or scale (a planning scale: within, above or below it, never met or missed)",
         examples=["level"],
     )
     is_cumulative: bool = Field(description="A total over the plan's years ([ ] in the table)")
     is_annual_average: bool = Field(description="An average annual figure (年均)")
+    is_planning_scale: bool = Field(description="A planning scale (常住人口 1550万), not a goal")
     linked_indicator: str | None = Field(
         description="For 'in step with' and 'above' targets: the indicator it moves with", examples=[None]
     )

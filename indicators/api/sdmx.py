@@ -76,6 +76,7 @@ TARGET_KIND_NAMES = {
     TargetKind.CUMULATIVE: ("规划期累计", "total over the plan period"),
     TargetKind.ANNUAL_AVERAGE: ("年均", "average annual rate over the plan period"),
     TargetKind.LEVEL: ("目标年水平", "level to reach by the target year"),
+    TargetKind.SCALE: ("规划规模", "planning scale: within, above or below it, never met or missed"),
 }
 TARGET_ATTRIBUTE_NAMES = {"binding": ("约束性", "binding"), "anticipatory": ("预期性", "anticipatory")}
 

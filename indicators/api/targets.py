@@ -60,6 +60,7 @@ TARGET_FIELDS = [
     "target_notation",
     "is_cumulative",
     "is_annual_average",
+    "is_planning_scale",
     "linked_indicator__code",
     "linked_relation",
     "assigned_by",
@@ -131,6 +132,7 @@ def kind_of(row: dict[str, Any]) -> str:
         valued=row["target_value"] is not None,
         cumulative=bool(row["is_cumulative"]),
         annual_average=bool(row["is_annual_average"]),
+        scale=bool(row["is_planning_scale"]),
     ).value
 
 
@@ -150,6 +152,7 @@ def _target(row: dict[str, Any], footnotes: list[int]) -> dict[str, Any]:
                 "target_notation",
                 "is_cumulative",
                 "is_annual_average",
+                "is_planning_scale",
                 "assigned_by",
                 "attribute",
                 "assessment",

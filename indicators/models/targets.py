@@ -105,6 +105,14 @@ class Target(models.Model):
         _("cumulative over the period [ ]"), default=False, help_text=_("A total over the plan's years.")
     )
     is_annual_average = models.BooleanField(_("average annual 年均"), default=False)
+    is_planning_scale = models.BooleanField(
+        _("planning scale 规划规模"),
+        default=False,
+        help_text=_(
+            "A projection the plan provides for (常住人口 1550万), neither better nor worse when exceeded: judged "
+            "within, above or below the planned scale, never achieved or missed."
+        ),
+    )
     linked_indicator = models.ForeignKey(
         Indicator,
         verbose_name=_("in step with"),
@@ -246,6 +254,21 @@ class Target(models.Model):
                 name="target_linked_has_no_value",
             ),
             models.CheckConstraint(
+                condition=Q(is_planning_scale=False)
+                | Q(
+                    target_value__isnull=False,
+                    is_cumulative=False,
+                    is_annual_average=False,
+                    linked_indicator__isnull=True,
+                    assigned_by="",
+                ),
+                name="target_scale_is_a_plain_level",
+                violation_error_message=_(
+                    "A planning scale is a figure of its own for one year: not a period total, an annual average, "
+                    "a linked or an assigned target."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=~Q(is_cumulative=True, is_annual_average=True),
                 name="target_not_both_cumulative_and_average",
                 violation_error_message=_("A target is either a period total or an annual average, not both."),
@@ -317,6 +340,19 @@ class Target(models.Model):
                     "of a qualitative target as printed."
                 )
             )
+        if self.is_planning_scale and (
+            self.target_value is None
+            or self.is_cumulative
+            or self.is_annual_average
+            or self.linked_indicator_id
+            or self.assigned_by
+        ):
+            errors.setdefault("is_planning_scale", []).append(
+                _(
+                    "A planning scale is a figure of its own for one year: not a period total, an annual average, "
+                    "a linked or an assigned target."
+                )
+            )
         if self.assessment and not self.assigned_by:
             errors.setdefault("assessment", []).append(
                 _("Only a target assigned by the higher level is judged met / not met without a figure.")
@@ -337,6 +373,7 @@ class Target(models.Model):
             valued=self.target_value is not None,
             cumulative=self.is_cumulative,
             annual_average=self.is_annual_average,
+            scale=self.is_planning_scale,
         )
 
     @property

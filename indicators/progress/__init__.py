@@ -6,8 +6,10 @@ names are here too: `from indicators.progress import evaluate, TargetSpec, Obser
 """
 
 from indicators.progress.engine import (
+    ABOVE_SCALE,
     ACHIEVED,
     AT_RISK,
+    BELOW_SCALE,
     NO_DATA,
     NOT_ACHIEVED,
     NOT_ASSESSED,
@@ -16,6 +18,7 @@ from indicators.progress.engine import (
     STATUS_ORDER,
     STATUSES,
     TARGET_PENDING,
+    WITHIN_SCALE,
     Evaluation,
     Note,
     NoteKind,
@@ -23,11 +26,14 @@ from indicators.progress.engine import (
     TargetSpec,
     evaluate,
     expected_path,
+    period_closed,
 )
 
 __all__ = [
+    "ABOVE_SCALE",
     "ACHIEVED",
     "AT_RISK",
+    "BELOW_SCALE",
     "NOT_ACHIEVED",
     "NOT_ASSESSED",
     "NO_DATA",
@@ -36,6 +42,7 @@ __all__ = [
     "STATUSES",
     "STATUS_ORDER",
     "TARGET_PENDING",
+    "WITHIN_SCALE",
     "Evaluation",
     "Note",
     "NoteKind",
@@ -43,4 +50,5 @@ __all__ = [
     "TargetSpec",
     "evaluate",
     "expected_path",
+    "period_closed",
 ]

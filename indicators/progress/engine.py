@@ -34,10 +34,19 @@ OFF_TRACK = "off_track"  # mid-period: below, or moving away from the target
 NO_DATA = "no_data"  # no figure inside the plan period yet
 TARGET_PENDING = "target_pending"  # 完成国家/省/市下达目标: the higher level has not set the figure yet
 NOT_ASSESSED = "not_assessed"  # 保持在合理区间: a qualitative target, words with no number, never judged
-STATUSES = (ACHIEVED, NOT_ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA, TARGET_PENDING, NOT_ASSESSED)
+# A planning scale (常住人口 1550万): a projection the plan provides for, neither better nor worse when exceeded.
+WITHIN_SCALE = "within_scale"  # the figure lies within the band around the planned scale
+ABOVE_SCALE = "above_scale"  # above it
+BELOW_SCALE = "below_scale"  # below it
+SCALE_STATUSES = (WITHIN_SCALE, ABOVE_SCALE, BELOW_SCALE)
+STATUSES = (
+    ACHIEVED, NOT_ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA, TARGET_PENDING, NOT_ASSESSED, *SCALE_STATUSES
+)  # fmt: skip
 # The order pages list them in: worst news last so it stands out in a scorecard, then what cannot be judged yet,
-# then what is never judged.
-STATUS_ORDER = (ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NOT_ACHIEVED, TARGET_PENDING, NO_DATA, NOT_ASSESSED)
+# then what is never judged as achieved or missed.
+STATUS_ORDER = (
+    ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NOT_ACHIEVED, TARGET_PENDING, NO_DATA, NOT_ASSESSED, *SCALE_STATUSES
+)  # fmt: skip
 # Each status as a word in a sentence ("…: on track."); pages capitalise it for a badge.
 STATUS_LABELS = {
     ACHIEVED: pgettext_lazy("status", "achieved"),
@@ -48,6 +57,9 @@ STATUS_LABELS = {
     NO_DATA: pgettext_lazy("status", "no data"),
     TARGET_PENDING: pgettext_lazy("status", "target pending"),
     NOT_ASSESSED: pgettext_lazy("status", "not assessed"),
+    WITHIN_SCALE: pgettext_lazy("status", "within the planned scale"),
+    ABOVE_SCALE: pgettext_lazy("status", "above the planned scale"),
+    BELOW_SCALE: pgettext_lazy("status", "below the planned scale"),
 }
 _LABELS = Messages(STATUS_LABELS)
 
@@ -57,6 +69,14 @@ ABOUT_BAND = 0.05  # "about X": 5% of X unless the target sets its own tolerance
 _EPSILON = 1e-9
 
 COMPOUNDING_MEASURES = {"growth", "reduction"}
+# The figures of a year are due by the end of the next: a period whose end year is further back than this is
+# closed, and its targets are judged final on the latest figures there are (see TargetSpec.closed).
+REPORTING_LAG = 1
+
+
+def period_closed(target_year: int, current_year: int) -> bool:
+    """Has the time for reporting the target year's figures passed (`REPORTING_LAG` years after it)?"""
+    return current_year > target_year + REPORTING_LAG
 
 
 class Observation(NamedTuple):
@@ -102,6 +122,10 @@ class TargetSpec:
     assessment: str = ""  # met / not_met, recorded by the reviewing body
     assessment_source: str = ""
     tolerance: float | Decimal | None = None
+    planning_scale: bool = False  # a projection (常住人口 1550): judged within / above / below, never met or missed
+    # The period has ended and its last year's figures are overdue (`period_closed`): the verdict is final on the
+    # latest figures of the period even when none covers the target year (a 2016–2019 average, a 2018 share).
+    closed: bool = False
 
     @property
     def sense(self) -> int:
@@ -204,6 +228,8 @@ def evaluate(
         # Neither assigned nor linked, and no number: a target in words (保持在合理区间). There is
         # nothing to measure the figures against, so it is never counted as achieved or missed.
         result = Evaluation(NOT_ASSESSED, method="qualitative")
+    elif spec.planning_scale:
+        result = _scale(spec, series, float(spec.target_value))
     elif spec.cumulative:
         result = _cumulative(spec, series, float(spec.target_value))
     elif spec.annual_average:
@@ -263,11 +289,14 @@ def _so_far(
 
 
 def _level(spec: TargetSpec, series: list[Observation], target: float) -> Evaluation:
-    """A level or share to reach by the target year, along a straight path."""
-    singles = sorted(
-        (o for o in series if o.is_single_year and spec.period_start <= o.year <= spec.target_year),
-        key=lambda o: (o.year, o.measured_year),
-    )
+    """A level or share to reach by the target year, along a straight path.
+
+    Final on the target year's figure (or on the latest one once the period is closed). A target to reach
+    (at least X, or a plain X where more is better) that a figure of the period reached before is met early
+    (提前完成): achieved, even if the last figure fell back, and on track mid-period. A ceiling, an "about"
+    and an exact target are judged on the last figure only: they must hold at the end.
+    """
+    singles = _period_singles(spec, series)
     if not singles:
         return Evaluation(NO_DATA, target=target)
     latest = singles[-1]
@@ -278,9 +307,16 @@ def _level(spec: TargetSpec, series: list[Observation], target: float) -> Evalua
     base = _baseline(spec, series, latest)
     if base is not None and target != base[0]:
         result.progress = (value - base[0]) / (target - base[0])
-    if latest.year == spec.target_year:
+    early = None if meets(spec, value, target) else _met_early(spec, singles[:-1], target)
+    if latest.year == spec.target_year or spec.closed:
         result.expected, result.gap, result.anticipated = target, value - target, value
-        return _final(spec, result, value, target)
+        _final(spec, result, value, target)
+        if latest.year != spec.target_year:
+            result.note_items.append(Note(NoteKind.PERIOD_ENDED, year=spec.target_year))
+        if early is not None:
+            result.status = ACHIEVED
+            result.note_items.append(Note(NoteKind.MET_EARLY, year=early.measured_year, value=float(early.value)))
+        return result
     t_value, t_target = latest.measured_year, spec.target_year
     observed: float | None = None
     required: float | None = None
@@ -295,6 +331,9 @@ def _level(spec: TargetSpec, series: list[Observation], target: float) -> Evalua
     if meets(spec, value, target):
         result.status = ON_TRACK
         result.note_items.append(Note(NoteKind.ALREADY_MET))
+    elif early is not None:
+        result.status = ON_TRACK
+        result.note_items.append(Note(NoteKind.MET_EARLY, year=early.measured_year, value=float(early.value)))
     elif observed is None or required is None:
         result.status = AT_RISK
         result.note_items.append(Note(NoteKind.NO_TREND))
@@ -306,6 +345,64 @@ def _level(spec: TargetSpec, series: list[Observation], target: float) -> Evalua
         result.status = _mid_status(result.ratio)
         if result.ratio < 0:
             result.note_items.append(Note(NoteKind.MOVING_AWAY))
+    return result
+
+
+def _period_singles(spec: TargetSpec, series: list[Observation]) -> list[Observation]:
+    """The period's single-year figures, in the order of the years they are for."""
+    return sorted(
+        (o for o in series if o.is_single_year and spec.period_start <= o.year <= spec.target_year),
+        key=lambda o: (o.year, o.measured_year),
+    )
+
+
+def _met_early(spec: TargetSpec, earlier: list[Observation], target: float) -> Observation | None:
+    """The first figure of the period before the last that reached a target to reach (提前完成), if any.
+
+    Only a target to reach counts (at least X, or a plain X where more is better): a milestone stays reached.
+    A ceiling (at most X, or a plain X where less is better), an "about" and an exact target must hold in the
+    target year, so an earlier figure does not decide them.
+    """
+    if spec.comparator not in ("", "at_least") or spec.sense < 0:
+        return None
+    return next((o for o in earlier if meets(spec, float(o.value), target)), None)
+
+
+def _scale(spec: TargetSpec, series: list[Observation], target: float) -> Evaluation:
+    """A planning scale (常住人口 1550万): the figure within, above or below the band around the scale.
+
+    Against the target itself once final (the target year's figure, or the latest once the period is
+    closed); mid-period against the straight path from the baseline to the scale, as a level target's
+    expected figure, or the scale itself without a baseline.
+    """
+    singles = _period_singles(spec, series)
+    if not singles:
+        return Evaluation(NO_DATA, method="scale", target=target)
+    latest = singles[-1]
+    value = float(latest.value)
+    result = Evaluation(
+        NO_DATA, method="scale", year=latest.year, reference_year=latest.measured_year, value=value, target=target
+    )
+    final = latest.year == spec.target_year or spec.closed
+    expected = target
+    if not final:
+        base = _baseline(spec, series, latest)
+        if base is not None and latest.measured_year > base[1]:
+            baseline, base_year = base
+            expected = baseline + (target - baseline) * (latest.measured_year - base_year) / (
+                spec.target_year - base_year
+            )
+    result.expected, result.gap = expected, value - expected
+    band = _band(spec, expected)
+    if value > expected + band:
+        result.status = ABOVE_SCALE
+    elif value < expected - band:
+        result.status = BELOW_SCALE
+    else:
+        result.status = WITHIN_SCALE
+    result.final = final
+    if final and latest.year != spec.target_year:
+        result.note_items.append(Note(NoteKind.PERIOD_ENDED, year=spec.target_year))
     return result
 
 
@@ -424,7 +521,15 @@ def _annual_average(
     if covered >= spec.years:
         return _final(spec, result, average, target)
     result.note_items.append(Note(NoteKind.YEARS_COVERED, covered, spec.years))
+    if spec.closed:
+        return _closed(spec, result, average, target)
     return _judge_rate(spec, result, average, target)
+
+
+def _closed(spec: TargetSpec, result: Evaluation, value: float, target: float) -> Evaluation:
+    """Final on the years the figures cover, the period being closed without a figure for the rest."""
+    result.note_items.append(Note(NoteKind.PERIOD_ENDED, year=spec.target_year))
+    return _final(spec, result, value, target)
 
 
 def _judge_rate(spec: TargetSpec, result: Evaluation, observed: float, required: float) -> Evaluation:
@@ -459,6 +564,8 @@ def _cumulative(spec: TargetSpec, series: list[Observation], target: float) -> E
     if covered >= spec.years:
         return _final(spec, result, total, target)
     result.note_items.append(Note(NoteKind.YEARS_COVERED, covered, spec.years))
+    if spec.closed:
+        return _closed(spec, result, total, target)
     if meets(spec, total, target):
         result.status = ON_TRACK
         result.note_items.append(Note(NoteKind.TOTAL_REACHED))
@@ -492,6 +599,9 @@ def _linked(spec: TargetSpec, series: list[Observation], linked: list[Observatio
     )
     if covered >= spec.years:
         return _final(linked_spec, result, own, ref)
+    if spec.closed:
+        result.note_items.append(Note(NoteKind.YEARS_COVERED, covered, spec.years))
+        return _closed(linked_spec, result, own, ref)
     return _judge_rate(linked_spec, result, own, ref)
 
 
@@ -503,7 +613,12 @@ def _above(spec: TargetSpec, result: Evaluation, own: float, ref: float, covered
     close, but not yet above), off track below that.
     """
     above = own - ref > _EPSILON * max(1.0, abs(ref))  # a float's rounding is not "above"
-    if covered >= spec.years:
+    if covered >= spec.years or spec.closed:
+        if covered < spec.years:
+            result.note_items += [
+                Note(NoteKind.YEARS_COVERED, covered, spec.years),
+                Note(NoteKind.PERIOD_ENDED, year=spec.target_year),
+            ]
         result.final = True
         result.status = ACHIEVED if above else NOT_ACHIEVED
     elif above:

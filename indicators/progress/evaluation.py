@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from django.db import connections
 from django.db.models import FloatField
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from indicators.models import Indicator, ReportedValue, Target
-from indicators.progress.engine import Evaluation, Observation, TargetSpec, evaluate
+from indicators.progress.engine import Evaluation, Observation, TargetSpec, evaluate, period_closed
 
 
 @dataclass(slots=True)
@@ -44,23 +45,30 @@ SPEC_FIELDS = {
     "tolerance": "tolerance",
     "linked_relation": "linked_relation",
     "notation": "target_notation",
+    "planning_scale": "is_planning_scale",
 }
 KEY_FIELDS = ["id", "plan__area_id", "indicator_id", "linked_indicator_id", "indicator__growth_of_id", "assigned_by"]
 
 
-def _spec(row: dict) -> TargetSpec:
+def _spec(row: dict, current_year: int) -> TargetSpec:
     return TargetSpec(
         **{name: row[field] for name, field in SPEC_FIELDS.items()},
         linked=row["linked_indicator_id"] is not None,
         assigned=bool(row["assigned_by"]),
         assigned_by=row["assigned_by"],
+        closed=period_closed(row["target_year"], current_year),
     )
+
+
+def current_year() -> int:
+    """The year verdicts are judged in (the local date's), which decides which periods are closed."""
+    return timezone.localdate().year
 
 
 def spec_for(target: Target) -> TargetSpec:
     """The engine's view of one target (its plan and indicator loaded)."""
     row = {field: _attribute(target, field) for field in [*SPEC_FIELDS.values(), *KEY_FIELDS]}
-    return _spec(row)
+    return _spec(row, current_year())
 
 
 def _attribute(obj, path: str):
@@ -130,10 +138,11 @@ def evaluate_values(targets, series: dict[tuple, list[Observation]] | None = Non
         series = observations_by_series(targets)
     rows = targets.order_by().values(*SPEC_FIELDS.values(), *KEY_FIELDS)
     verdicts = {}
+    year = current_year()
     for row in rows:
         area = row["plan__area_id"]
         verdicts[row["id"]] = evaluate(
-            _spec(row),
+            _spec(row, year),
             series.get((area, row["indicator_id"]), ()),
             linked_series=series.get((area, row["linked_indicator_id"]), ()),
             level_series=series.get((area, row["indicator__growth_of_id"]), ()),

@@ -74,6 +74,8 @@ class NoteKind(StrEnum):
     TOTAL_REACHED = "total_reached"  # a `[ ]` period total already reached mid-period
     FROM_LEVELS = "from_levels"  # growth computed from the reported levels (nominal)
     YEARS_COVERED = "years_covered"  # `covered` of the period's `years` years have figures
+    MET_EARLY = "met_early"  # a figure of `year` (`value`) reached a target to reach before its last figure
+    PERIOD_ENDED = "period_ended"  # the period is closed with no figure for its end `year`: judged on the latest
 
 
 class Note(NamedTuple):
@@ -82,6 +84,8 @@ class Note(NamedTuple):
     kind: NoteKind
     covered: int = 0
     years: int = 0
+    year: int = 0  # MET_EARLY: the year the target was reached; PERIOD_ENDED: the year without a figure
+    value: float | None = None  # MET_EARLY: the figure that reached it
 
 
 # The notes without numbers (YEARS_COVERED has a plural: see _note()), uncapitalised as the API serves them.
@@ -93,8 +97,13 @@ NOTES = Messages(
         NoteKind.MOVING_AWAY: gettext_lazy("moving away from the target"),
         NoteKind.TOTAL_REACHED: gettext_lazy("the period total is already reached"),
         NoteKind.FROM_LEVELS: gettext_lazy("growth computed from the reported levels (nominal)"),
+        # Translators: 提前完成: the year and the figure that reached the target before the last figure.
+        NoteKind.MET_EARLY: gettext_lazy("met early: reached in %(year)s (%(value)s)"),
+        # Translators: the period is over and no figure for its end year was reported: judged on the latest.
+        NoteKind.PERIOD_ENDED: gettext_lazy("the period has ended with no figure for %(year)s: judged on the latest"),
     }
 )
+_NUMBERED = {NoteKind.MET_EARLY, NoteKind.PERIOD_ENDED}
 _years_covered: dict[tuple[str, int], str] = {}
 
 # The sentences and their pieces, each placed by the placeholders of the one around it.
@@ -136,6 +145,8 @@ SENTENCES = Messages(
         "at_least": gettext_lazy("at least %(target)s"),
         "at_most": gettext_lazy("at most %(target)s"),
         "about": gettext_lazy("about %(target)s"),
+        # Translators: a planning scale (常住人口 1550万), a projection rather than a goal.
+        "scale": gettext_lazy("the planned scale of %(target)s"),
     }
 )
 
@@ -160,12 +171,14 @@ def explain(result: Evaluation, language: str) -> str:
     notes = ""
     for note in result.note_items:
         text = _note(note, language)
-        text = text[:1].upper() + text[1:]
-        notes = words["more_notes"] % {"notes": notes, "note": text} if notes else text
+        # The first note starts a sentence; the next ones follow a semicolon in it.
+        notes = words["more_notes"] % {"notes": notes, "note": text} if notes else text[:1].upper() + text[1:]
     return words["notes"] % {"explanation": sentence, "notes": notes}
 
 
 def _note(note: Note, language: str) -> str:
+    if note.kind in _NUMBERED:
+        return NOTES.rendered(language)[note.kind] % {"year": note.year, "value": fmt(note.value)}
     if note.kind is not NoteKind.YEARS_COVERED:
         return NOTES.rendered(language)[note.kind]
     template = _years_covered.get((language, note.years))
@@ -226,6 +239,8 @@ def _target(spec: TargetSpec, result: Evaluation, words: dict[str, str]) -> str:
     target = fmt(result.target)
     if result.method == "linked":
         return words["linked_above" if spec.linked_relation == "above" else "linked"] % {"rate": target}
+    if result.method == "scale":
+        return words["scale"] % {"target": target}
     if spec.comparator in ("at_least", "at_most", "about"):
         return words[spec.comparator] % {"target": target}
     return target

@@ -53,6 +53,7 @@ CORRECTABLE = (
     "comparator",
     "is_cumulative",
     "is_annual_average",
+    "is_planning_scale",
     "attribute",
 )
 NEW_INDICATOR_FIELDS = ("code", "name_zh", "name_en", "unit_zh", "unit_en", "category", "direction", "measure")
@@ -76,8 +77,8 @@ _PLAIN_FIELDS = {f.name for f in Target._meta.concrete_fields if not f.is_relati
 COMPARED = (
     "indicator", "position", "category_zh", "label_zh", "unit_label", "baseline_value", "baseline_qualifier",
     "baseline_year", "baseline_span_from", "baseline_notation", "target_year", "target_value", "comparator",
-    "target_notation", "is_cumulative", "is_annual_average", "linked_indicator", "linked_relation", "assigned_by",
-    "attribute",
+    "target_notation", "is_cumulative", "is_annual_average", "is_planning_scale", "linked_indicator",
+    "linked_relation", "assigned_by", "attribute",
 )  # fmt: skip
 
 
@@ -306,7 +307,7 @@ def _understand(index: int, printed: dict, corrected: dict, wordings: Wordings, 
             values[key] = None
     for key in ("baseline_qualifier", "comparator", "assigned_by", "attribute"):
         values[key] = values.get(key) or ""
-    for key in ("is_cumulative", "is_annual_average"):
+    for key in ("is_cumulative", "is_annual_average", "is_planning_scale"):
         values[key] = bool(values.get(key))
     values["target_notation"] = str(values.get("target_notation") or "")[:64]
     kind = printed.get("kind", "")

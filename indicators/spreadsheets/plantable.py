@@ -281,6 +281,10 @@ _MEASURE = re.compile(
     r"增速|增长率|增幅|量|率|额|值|数)$"
 )
 _AVERAGE_LABEL = re.compile(r"年均(?!浓度|气温|降水|温度)")
+# A planning scale, a projection the plan provides for rather than a goal: a count of people (常住人口, 人口规模)
+# or of land (建设用地规模), in a unit of people or of area. 规模以上 (above designated size) is not one.
+_SCALE_LABEL = re.compile(r"(?<!每千)(?<!每万)(?<!每百)人口(?:规模|总量|数量|数)?$|用地(?:规模|总量|面积)$")
+_SCALE_UNIT = re.compile(r"人|平方(?:公里|千米|米)|公顷|亩|km")
 _GENERIC = re.compile(r"(?:增加值)?占(?:地区生产总值|GDP|服务业增加值)(?:的)?(?:比重|比例)|比重|比例")
 
 
@@ -335,12 +339,18 @@ def _notation(part: Part) -> str:
     return re.sub(r"(?<=[\d\]*])\((\d{4})", r" (\1", part.text)
 
 
-def _kind(part: Part, cumulative: bool, average: bool) -> str:
+def _kind(part: Part, cumulative: bool, average: bool, scale: bool = False) -> str:
     """How the target will be judged: the domain's rule, from what the cell and its row say."""
     return target_kind(
         assigned=bool(part.assigned_by), linked=bool(part.linked), valued=part.value is not None,
-        cumulative=cumulative, annual_average=average,
+        cumulative=cumulative, annual_average=average, scale=scale,
     ).value  # fmt: skip
+
+
+def is_planning_scale(label: str, unit: str, part: Part, cumulative: bool, average: bool) -> bool:
+    """Whether a target is a planning scale: a count of people or land, a plain figure for one year."""
+    plain = part.value is not None and not (cumulative or average or part.linked or part.assigned_by)
+    return plain and bool(_SCALE_LABEL.search(label)) and bool(_SCALE_UNIT.search(unit or ""))
 
 
 def _mentions(note: str, names: list[str], others: list[str]) -> bool:
@@ -461,6 +471,7 @@ def to_json(table: PlanTable, *, start: int, end: int) -> dict:
                 else None
             )
             done = completed[index] if index < len(completed) and completed[index].value is not None else None
+            scale = is_planning_scale(name, units[index], part, cumulative, average)
             targets.append(
                 {
                     "line": row.line,
@@ -480,9 +491,10 @@ def to_json(table: PlanTable, *, start: int, end: int) -> dict:
                     "target_value": format(part.value, "f") if part.value is not None else None,
                     "comparator": part.comparator,
                     "target_notation": _notation(part),
-                    "kind": _kind(part, cumulative, average),
+                    "kind": _kind(part, cumulative, average, scale),
                     "is_cumulative": cumulative,
                     "is_annual_average": average,
+                    "is_planning_scale": scale,
                     "linked_indicator": "gdp_growth" if part.linked else None,
                     "linked_relation": part.linked,
                     "assigned_by": part.assigned_by,

@@ -12,8 +12,10 @@ from django.utils.translation import get_language
 
 from gzplan.lib.numbers import fmt, plain_number
 from indicators.progress.engine import (
+    ABOVE_SCALE,
     ACHIEVED,
     AT_RISK,
+    BELOW_SCALE,
     NO_DATA,
     NOT_ACHIEVED,
     NOT_ASSESSED,
@@ -22,6 +24,7 @@ from indicators.progress.engine import (
     STATUS_LABELS,
     STATUSES,
     TARGET_PENDING,
+    WITHIN_SCALE,
 )
 
 register = template.Library()
@@ -36,6 +39,10 @@ STATUS_SYMBOLS = {
     NO_DATA: "–",
     TARGET_PENDING: "…",
     NOT_ASSESSED: "◇",  # hollow: a qualitative target has no figure to measure, so no verdict to show
+    # A planning scale's position, not a verdict: neither tick nor cross.
+    WITHIN_SCALE: "≈",
+    ABOVE_SCALE: "↑",
+    BELOW_SCALE: "↓",
 }
 # Each status's badge: its label capitalised ("On track", "进度正常"), in the active language, and its symbol.
 STATUS_TEXT = {status: (capfirst(STATUS_LABELS[status]), STATUS_SYMBOLS[status]) for status in STATUSES}

@@ -123,6 +123,18 @@ def test_values_filter_and_page_in_a_stable_order(api):
     assert api.get("/values?status=revised").json()["count"] == ReportedValue.objects.filter(status="revised").count()
 
 
+def test_a_figure_is_served_at_the_year_it_measures(api):
+    """The 13th FYP table prints the airport's 2019 figure in its 2020 column; its note gives the 2020 one."""
+    in_2019 = api.get("/values?indicator=airport_passengers&year_from=2019&year_to=2019").json()["items"]
+    in_2020 = api.get("/values?indicator=airport_passengers&year_from=2020&year_to=2020").json()["items"]
+    assert [(v["area"]["code"], v["value"], v["reference_year"]) for v in in_2019] == [(CITY, 7339, 2019)]
+    assert [(v["area"]["code"], v["value"], v["reference_year"]) for v in in_2020] == [(CITY, 4377, 2020)]
+    (item,) = api.get("/progress?plan=guangzhou-13th-fyp&indicator=trade_value").json()["items"]
+    verdict = item["verdict"]
+    assert (verdict["status"], verdict["year"], verdict["value"]) == ("achieved", 2020, 9530)
+    assert verdict["notes"] == ["met early: reached in 2019 (10001)"]
+
+
 def test_values_of_a_plan_and_changed_since(api):
     plan = Plan.objects.get(code="yuexiu-13th-fyp")
     served = api.get(f"/values?plan={plan.code}&limit=5000").json()["items"]

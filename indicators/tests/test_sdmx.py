@@ -107,8 +107,10 @@ def test_sdmx1_reads_the_values_as_the_json_api_gives_them(api, structure):
         for key, obs in read.items()
     }  # fmt: skip
     assert got == expected
-    # Periods as measured: a 2019 figure printed in the 2020 column, a 2016–2019 average, a five-year total.
-    assert read[("440100", "airport_passengers", "2019")]["COMMENT_OBS"] == "printed in the table's 2020 column"
+    # Periods as measured: a 2019 figure printed in the 2020 column and the 2020 figure of the notes, a 2016–2019
+    # average, a five-year total.
+    assert read[("440100", "airport_passengers", "2019")]["OBS_VALUE"] == "7339"
+    assert read[("440100", "airport_passengers", "2020")]["OBS_VALUE"] == "4377"
     assert ("440104", "per_capita_gdp_growth", "2016-01-01/P4Y") in read
     assert read[("440100", "new_urban_jobs", "2016-01-01/P5Y")]["NOTATION"] == "[161.5]"
     # Qualifiers and units as codes.

@@ -160,7 +160,7 @@ def _salt(request: AuthenticatedHttpRequest) -> str:
     return f"{SIGNED_FOR}.{request.user.pk}"
 
 
-BOOLEAN_CORRECTIONS = ("is_cumulative", "is_annual_average", "omit")
+BOOLEAN_CORRECTIONS = ("is_cumulative", "is_annual_average", "is_planning_scale", "omit")
 
 
 def _corrections(post, count: int) -> dict[str, Any]:
@@ -250,6 +250,8 @@ def describe(values: dict[str, Any], spec: service.PlanSpec, printed: dict[str, 
             sentence = _("%(amount)s average annual growth %(start)s–%(end)s") % {"amount": amount, **years}
         elif values.get("is_cumulative"):
             sentence = _("%(amount)s in total over %(start)s–%(end)s") % {"amount": amount, **years}
+        elif values.get("is_planning_scale"):
+            sentence = _("a planning scale of %(amount)s in %(year)s") % {"amount": amount, **years}
         else:
             sentence = _("%(amount)s in %(year)s") % {"amount": amount, **years}
     if values.get("attribute") == Attribute.BINDING:
