@@ -291,10 +291,10 @@ def _so_far(
 def _level(spec: TargetSpec, series: list[Observation], target: float) -> Evaluation:
     """A level or share to reach by the target year, along a straight path.
 
-    Final on the target year's figure (or on the latest one once the period is closed). A target to reach
-    (at least X, or a plain X where more is better) that a figure of the period reached before is met early
-    (提前完成): achieved, even if the last figure fell back, and on track mid-period. A ceiling, an "about"
-    and an exact target are judged on the last figure only: they must hold at the end.
+    Final on the target year's figure (or on the latest one once the period is closed). A target with a
+    sense (at least, at most, or plain) that a figure of the period met before is met early (提前完成):
+    achieved, even if the last figure fell back, and on track mid-period. An "about" and an exact target
+    are judged on the last figure only: they must land there at the end.
     """
     singles = _period_singles(spec, series)
     if not singles:
@@ -357,13 +357,13 @@ def _period_singles(spec: TargetSpec, series: list[Observation]) -> list[Observa
 
 
 def _met_early(spec: TargetSpec, earlier: list[Observation], target: float) -> Observation | None:
-    """The first figure of the period before the last that reached a target to reach (提前完成), if any.
+    """The first figure of the period before the last that met the target (提前完成), if any.
 
-    Only a target to reach counts (at least X, or a plain X where more is better): a milestone stays reached.
-    A ceiling (at most X, or a plain X where less is better), an "about" and an exact target must hold in the
-    target year, so an earlier figure does not decide them.
+    A target with a sense (at least X, at most X, or a plain X read in the indicator's direction) is a
+    mark to reach, and stays reached, in either direction. An "about" target must land near its figure
+    and an exact one on it, at the end: an earlier figure does not decide them.
     """
-    if spec.comparator not in ("", "at_least") or spec.sense < 0:
+    if spec.comparator not in ("", "at_least", "at_most"):
         return None
     return next((o for o in earlier if meets(spec, float(o.value), target)), None)
 

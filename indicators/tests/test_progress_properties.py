@@ -351,14 +351,21 @@ def test_notes_are_served_in_english_uncapitalised_and_worded_in_each_language()
 def test_the_badges_and_scorecards_list_the_engine_s_statuses_as_before():
     assert sorted(STATUS_ORDER) == sorted(STATUSES) == sorted(STATUS_TEXT)
     assert STATUS_ORDER == (
-        "achieved", "on_track", "at_risk", "off_track", "not_achieved", "target_pending", "no_data", "not_assessed"
+        "achieved", "on_track", "at_risk", "off_track", "not_achieved", "target_pending", "no_data", "not_assessed",
+        "within_scale", "above_scale", "below_scale",
     )  # fmt: skip
     with translation.override("en"):
         english = [status_label(status) for status in STATUS_ORDER]
     with translation.override("zh-hans"):
         chinese = [status_label(status) for status in STATUS_ORDER]
     assert english == [
-        "Achieved", "On track", "At risk", "Off track", "Not achieved", "Target pending", "No data", "Not assessed"
+        "Achieved", "On track", "At risk", "Off track", "Not achieved", "Target pending", "No data", "Not assessed",
+        "Within the planned scale", "Above the planned scale", "Below the planned scale",
     ]  # fmt: skip
-    assert chinese == ["已完成", "进度正常", "有风险", "进度滞后", "未完成", "目标待下达", "暂无数据", "不评估"]
-    assert [STATUS_TEXT[status][1] for status in STATUS_ORDER] == ["✓", "●", "▲", "▼", "✕", "…", "–", "◇"]
+    assert chinese == [
+        "已完成", "进度正常", "有风险", "进度滞后", "未完成", "目标待下达", "暂无数据", "不评估",
+        "在规划规模内", "高于规划规模", "低于规划规模",
+    ]  # fmt: skip
+    assert [STATUS_TEXT[status][1] for status in STATUS_ORDER] == [
+        "✓", "●", "▲", "▼", "✕", "…", "–", "◇", "≈", "↑", "↓"
+    ]  # fmt: skip

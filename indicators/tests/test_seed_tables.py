@@ -52,7 +52,7 @@ def _as_loaded(column: str, value):
 def _normal(column: str, cell: str) -> str:
     if column in ("baseline_value", "target_value") and cell:
         return _as_loaded(column, cell)
-    if column in ("cumulative", "annual_average") and cell == "0":
+    if column in ("cumulative", "annual_average", "planning_scale") and cell == "0":
         return ""
     return cell
 
