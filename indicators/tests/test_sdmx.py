@@ -81,8 +81,8 @@ def test_one_dataflow_alone_and_an_unknown_one(api):
     assert api.get("/sdmx/structure/DF_NONE").status_code == 404
 
 
-def test_sdmx1_reads_the_values_as_the_json_api_gives_them(api, structure):
-    read = observations(api, f"/values?format=sdmx&{NO_LIMIT}", structure, "DF_REPORTED_VALUES")
+def json_values(api) -> dict[tuple[str, ...], dict[str, Any]]:
+    """Every reported value of the JSON API as the SDMX-CSV should carry it: key → value and attributes."""
     items = api.get(f"/values?{NO_LIMIT}").json()["items"]
     expected = {
         (
@@ -100,24 +100,12 @@ def test_sdmx1_reads_the_values_as_the_json_api_gives_them(api, structure):
         }
         for v in items
     }
-    assert len(read) == len(items) > 50
-    got = {
-        key: {**{k: obs[k] for k in ("OBS_STATUS", "UNIT_MEASURE", "QUALIFIER", "NOTATION")},
-              "OBS_VALUE": Decimal(obs["OBS_VALUE"])}
-        for key, obs in read.items()
-    }  # fmt: skip
-    assert got == expected
-    # Periods as measured: a 2019 figure printed in the 2020 column, a 2016–2019 average, a five-year total.
-    assert read[("440100", "airport_passengers", "2019")]["COMMENT_OBS"] == "printed in the table's 2020 column"
-    assert ("440104", "per_capita_gdp_growth", "2016-01-01/P4Y") in read
-    assert read[("440100", "new_urban_jobs", "2016-01-01/P5Y")]["NOTATION"] == "[161.5]"
-    # Qualifiers and units as codes.
-    assert read[("440100", "water_intensity_reduction", "2016-01-01/P5Y")]["QUALIFIER"] == "more_than"
-    assert read[("440100", "gdp", "2020")]["UNIT_MEASURE"] == "CNY_100M"
+    assert len(expected) == len(items) > 50
+    return expected
 
 
-def test_sdmx1_reads_the_targets_as_the_json_api_gives_them(api, structure):
-    read = observations(api, f"/targets?format=sdmx&{NO_LIMIT}", structure, "DF_PLAN_TARGETS")
+def json_targets(api) -> dict[tuple[str, ...], dict[str, Any]]:
+    """Every target of the JSON API as the SDMX-CSV should carry it: key → value and attributes."""
     items = api.get(f"/targets?{NO_LIMIT}").json()["items"]
     periods = {p["code"]: p["period_start"] for p in api.get(f"/plans?{NO_LIMIT}").json()["items"]}
     expected = {
@@ -140,12 +128,44 @@ def test_sdmx1_reads_the_targets_as_the_json_api_gives_them(api, structure):
         }
         for t in items
     }
-    got = {
-        key: {**{k: obs[k] for k in ("UNIT_MEASURE", "COMPARATOR", "TARGET_KIND", "ATTRIBUTE", "NOTATION")},
-              "OBS_VALUE": Decimal(obs["OBS_VALUE"]) if obs["OBS_VALUE"] else None}
-        for key, obs in read.items()
-    }  # fmt: skip
-    assert len(read) == len(items) > 50
-    assert got == expected
+    assert len(expected) == len(items) > 50
+    return expected
+
+
+VALUE_ATTRIBUTES = ("OBS_STATUS", "UNIT_MEASURE", "QUALIFIER", "NOTATION")
+TARGET_ATTRIBUTES = ("UNIT_MEASURE", "COMPARATOR", "TARGET_KIND", "ATTRIBUTE", "NOTATION")
+
+
+def as_expected(read: dict[tuple[str, ...], dict[str, Any]], attributes: tuple[str, ...]) -> dict[tuple, dict]:
+    """What a reader found, in the shape of json_values/json_targets: the value as a Decimal (None
+    where there is none: a qualitative target), and the attributes the JSON API also gives."""
+
+    def number(value: Any) -> Decimal | None:
+        return None if value is None or value == "" else Decimal(str(value))
+
+    return {
+        key: {**{a: obs[a] for a in attributes}, "OBS_VALUE": number(obs["OBS_VALUE"])} for key, obs in read.items()
+    }
+
+
+def test_sdmx1_reads_the_values_as_the_json_api_gives_them(api, structure):
+    read = observations(api, f"/values?format=sdmx&{NO_LIMIT}", structure, "DF_REPORTED_VALUES")
+    expected = json_values(api)
+    assert len(read) == len(expected)
+    assert as_expected(read, VALUE_ATTRIBUTES) == expected
+    # Periods as measured: a 2019 figure printed in the 2020 column, a 2016–2019 average, a five-year total.
+    assert read[("440100", "airport_passengers", "2019")]["COMMENT_OBS"] == "printed in the table's 2020 column"
+    assert ("440104", "per_capita_gdp_growth", "2016-01-01/P4Y") in read
+    assert read[("440100", "new_urban_jobs", "2016-01-01/P5Y")]["NOTATION"] == "[161.5]"
+    # Qualifiers and units as codes.
+    assert read[("440100", "water_intensity_reduction", "2016-01-01/P5Y")]["QUALIFIER"] == "more_than"
+    assert read[("440100", "gdp", "2020")]["UNIT_MEASURE"] == "CNY_100M"
+
+
+def test_sdmx1_reads_the_targets_as_the_json_api_gives_them(api, structure):
+    read = observations(api, f"/targets?format=sdmx&{NO_LIMIT}", structure, "DF_PLAN_TARGETS")
+    expected = json_targets(api)
+    assert len(read) == len(expected)
+    assert as_expected(read, TARGET_ATTRIBUTES) == expected
     gdp = read[("440100", "gdp_growth", "guangzhou-14th-fyp", "2021-01-01/P5Y")]
     assert (gdp["TARGET_KIND"], gdp["UNIT_MEASURE"]) == ("annual_average", "PCT")
