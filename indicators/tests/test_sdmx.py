@@ -1,5 +1,9 @@
-"""SDMX that tools read: sdmx1 parses the structure the API publishes and, with it, the SDMX-CSV of
-values and targets, and finds the same observations as the JSON API, on the real data."""
+"""SDMX that tools read: sdmx1 and pysdmx each parse the structure the API publishes and, with it,
+the SDMX-CSV of values and targets, and find the same observations as the JSON API, on the real data.
+
+Two readers written apart, each strict where the other is not: pysdmx checks the structure message
+against the official SDMX-ML 3.0 schema (XSD) before it reads it and types the SDMX-CSV's columns
+by the data structure; sdmx1 resolves every reference of the structure into its own model."""
 
 from __future__ import annotations
 
@@ -7,8 +11,12 @@ import io
 from decimal import Decimal
 from typing import Any
 
+import pandas as pd
+import pysdmx.io
 import pytest
 import sdmx
+from pysdmx.errors import Invalid
+from pysdmx.model import DataType, Role, Schema
 
 from indicators.api.sdmx import OBS_STATUS, target_time_period, value_time_period
 from indicators.domain import unit_code
@@ -141,7 +149,7 @@ def as_expected(read: dict[tuple[str, ...], dict[str, Any]], attributes: tuple[s
     where there is none: a qualitative target), and the attributes the JSON API also gives."""
 
     def number(value: Any) -> Decimal | None:
-        return None if value is None or value == "" else Decimal(str(value))
+        return None if value is None or value == "" or pd.isna(value) else Decimal(str(value))
 
     return {
         key: {**{a: obs[a] for a in attributes}, "OBS_VALUE": number(obs["OBS_VALUE"])} for key, obs in read.items()
@@ -167,5 +175,100 @@ def test_sdmx1_reads_the_targets_as_the_json_api_gives_them(api, structure):
     expected = json_targets(api)
     assert len(read) == len(expected)
     assert as_expected(read, TARGET_ATTRIBUTES) == expected
+    gdp = read[("440100", "gdp_growth", "guangzhou-14th-fyp", "2021-01-01/P5Y")]
+    assert (gdp["TARGET_KIND"], gdp["UNIT_MEASURE"]) == ("annual_average", "PCT")
+
+
+# pysdmx
+
+
+@pytest.fixture
+def structure_ml(api) -> bytes:
+    """The structure message as the API sends it, for pysdmx to read (and validate) itself."""
+    response = api.get("/sdmx/structure")
+    assert response.status_code == 200
+    return response.content
+
+
+def pysdmx_observations(api, path: str, structure_ml: bytes, flow_id: str) -> dict[tuple[str, ...], dict[str, Any]]:
+    """The SDMX-CSV at `path` as pysdmx reads it with the structure message: key → value and
+    attributes, every column a component of the dataflow's structure, every code in its codelist."""
+    response = api.get(path)
+    assert response.status_code == 200
+    (dataset,) = pysdmx.io.get_datasets(io.BytesIO(response.content), io.BytesIO(structure_ml))
+    schema = dataset.structure
+    assert isinstance(schema, Schema), "pysdmx found the dataflow the rows name (STRUCTURE_ID)"
+    assert (schema.context, schema.agency, schema.id, schema.version) == ("dataflow", "GZPLAN", flow_id, "1.0")
+    assert list(dataset.data.columns) == [c.id for c in schema.components]
+    dimensions = [c.id for c in schema.components.dimensions]
+    codes = {c.id: {code.id for code in c.enumeration} for c in schema.components if c.enumeration is not None}
+    found: dict[tuple[str, ...], dict[str, Any]] = {}
+    checked = 0
+    for row in dataset.data.to_dict("records"):
+        key = tuple(row[d] for d in dimensions)
+        assert key not in found, f"two observations for {key}"
+        for column, allowed in codes.items():
+            written = row[column]
+            assert isinstance(written, str), f"{column} is read as text"
+            if written:
+                assert written in allowed, f"{column}={written} is not in its codelist"
+                checked += 1
+        found[key] = row
+    assert checked > len(found) * 3, "the codes were checked against the codelists"
+    return found
+
+
+def test_pysdmx_reads_the_structure_which_the_sdmx_ml_schema_validates(api, structure_ml):
+    # read_sdmx validates against the SDMX-ML 3.0 XSD first: a message the schema rejects is not read.
+    message = pysdmx.io.read_sdmx(io.BytesIO(structure_ml))
+    assert message.header.sender.id == "GZPLAN"
+    flows = {f.id: f for f in message.get_dataflows()}
+    assert set(flows) == {"DF_REPORTED_VALUES", "DF_PLAN_TARGETS"}
+    values = message.get_data_structure_definition(flows["DF_REPORTED_VALUES"].structure).components
+    assert [d.id for d in values.dimensions] == ["REF_AREA", "INDICATOR", "TIME_PERIOD"]
+    assert [(m.id, m.dtype, m.required) for m in values.measures] == [("OBS_VALUE", DataType.DECIMAL, False)]
+    assert {a.id: a.required for a in values.attributes} == {
+        "OBS_STATUS": True,
+        "UNIT_MEASURE": False,
+        "QUALIFIER": False,
+        "NOTATION": False,
+        "COMMENT_OBS": False,
+    }
+    assert {a.attachment_level for a in values.attributes} == {"O"}, "every attribute is the observation's"
+    assert values["TIME_PERIOD"].dtype == DataType.PERIOD
+    assert values["REF_AREA"].role == Role.DIMENSION and values["REF_AREA"].enumeration.id == "CL_AREA"
+    targets = message.get_data_structure_definition(flows["DF_PLAN_TARGETS"].structure).components
+    assert [d.id for d in targets.dimensions] == ["REF_AREA", "INDICATOR", "PLAN", "TIME_PERIOD"]
+    # pysdmx keeps one name per item, the English one.
+    units = message.get_codelist("Codelist=GZPLAN:CL_UNIT(1.0)")
+    assert (units["CNY_100M"].name, units["PCT"].name) == ("100 million yuan", "per cent")
+    for unit_zh, unit_en in Indicator.objects.values_list("unit_zh", "unit_en"):
+        assert unit_code(unit_zh, unit_en) in units
+    assert message.get_codelist("Codelist=GZPLAN:CL_AREA(1.0)")["440104"].name == "Yuexiu"
+    # The schema check is real: the same message without its header's required ID is refused.
+    with pytest.raises(Invalid, match="Validation Error"):
+        pysdmx.io.read_sdmx(io.BytesIO(structure_ml.replace(b"<mes:ID>GZPLAN_STRUCTURE</mes:ID>", b"")))
+    one = pysdmx.io.read_sdmx(io.BytesIO(api.get("/sdmx/structure/DF_PLAN_TARGETS").content))
+    assert [f.id for f in one.get_dataflows()] == ["DF_PLAN_TARGETS"]
+    one_codelists = {c.id for c in one.get_codelists()}
+    assert "CL_PLAN" in one_codelists and "CL_OBS_STATUS" not in one_codelists
+
+
+def test_pysdmx_reads_the_values_as_the_json_api_gives_them(api, structure_ml):
+    read = pysdmx_observations(api, f"/values?format=sdmx&{NO_LIMIT}", structure_ml, "DF_REPORTED_VALUES")
+    expected = json_values(api)
+    assert len(read) == len(expected)
+    assert as_expected(read, VALUE_ATTRIBUTES) == expected
+    assert read[("440100", "airport_passengers", "2019")]["COMMENT_OBS"] == "printed in the table's 2020 column"
+    assert read[("440100", "new_urban_jobs", "2016-01-01/P5Y")]["NOTATION"] == "[161.5]"
+    assert read[("440100", "gdp", "2020")]["OBS_VALUE"] == 25019, "typed by the structure: a number, not text"
+
+
+def test_pysdmx_reads_the_targets_as_the_json_api_gives_them(api, structure_ml):
+    read = pysdmx_observations(api, f"/targets?format=sdmx&{NO_LIMIT}", structure_ml, "DF_PLAN_TARGETS")
+    expected = json_targets(api)
+    assert len(read) == len(expected)
+    assert as_expected(read, TARGET_ATTRIBUTES) == expected
+    assert any(obs["OBS_VALUE"] is None for obs in expected.values()), "a qualitative target, with no number"
     gdp = read[("440100", "gdp_growth", "guangzhou-14th-fyp", "2021-01-01/P5Y")]
     assert (gdp["TARGET_KIND"], gdp["UNIT_MEASURE"]) == ("annual_average", "PCT")
