@@ -8,6 +8,7 @@ by the data structure; sdmx1 resolves every reference of the structure into its 
 from __future__ import annotations
 
 import io
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -190,12 +191,13 @@ def structure_ml(api) -> bytes:
     return response.content
 
 
-def pysdmx_observations(api, path: str, structure_ml: bytes, flow_id: str) -> dict[tuple[str, ...], dict[str, Any]]:
-    """The SDMX-CSV at `path` as pysdmx reads it with the structure message: key → value and
-    attributes, every column a component of the dataflow's structure, every code in its codelist."""
+def pysdmx_observations(api, path: str, structure: bytes, flow_id: str) -> dict[tuple[str, ...], dict[str, Any]]:
+    """The SDMX-CSV at `path` as pysdmx reads it with the structure message (SDMX-ML or SDMX-JSON):
+    key → value and attributes, every column a component of the dataflow's structure, every code in
+    its codelist."""
     response = api.get(path)
     assert response.status_code == 200
-    (dataset,) = pysdmx.io.get_datasets(io.BytesIO(response.content), io.BytesIO(structure_ml))
+    (dataset,) = pysdmx.io.get_datasets(io.BytesIO(response.content), io.BytesIO(structure))
     schema = dataset.structure
     assert isinstance(schema, Schema), "pysdmx found the dataflow the rows name (STRUCTURE_ID)"
     assert (schema.context, schema.agency, schema.id, schema.version) == ("dataflow", "GZPLAN", flow_id, "1.0")
@@ -254,8 +256,10 @@ def test_pysdmx_reads_the_structure_which_the_sdmx_ml_schema_validates(api, stru
     assert "CL_PLAN" in one_codelists and "CL_OBS_STATUS" not in one_codelists
 
 
-def test_pysdmx_reads_the_values_as_the_json_api_gives_them(api, structure_ml):
-    read = pysdmx_observations(api, f"/values?format=sdmx&{NO_LIMIT}", structure_ml, "DF_REPORTED_VALUES")
+@pytest.mark.parametrize("structure_format", ["sdmx-ml", "sdmx-json"])
+def test_pysdmx_reads_the_values_as_the_json_api_gives_them(api, structure_format):
+    structure = api.get(f"/sdmx/structure?format={structure_format}").content
+    read = pysdmx_observations(api, f"/values?format=sdmx&{NO_LIMIT}", structure, "DF_REPORTED_VALUES")
     expected = json_values(api)
     assert len(read) == len(expected)
     assert as_expected(read, VALUE_ATTRIBUTES) == expected
@@ -264,11 +268,125 @@ def test_pysdmx_reads_the_values_as_the_json_api_gives_them(api, structure_ml):
     assert read[("440100", "gdp", "2020")]["OBS_VALUE"] == 25019, "typed by the structure: a number, not text"
 
 
-def test_pysdmx_reads_the_targets_as_the_json_api_gives_them(api, structure_ml):
-    read = pysdmx_observations(api, f"/targets?format=sdmx&{NO_LIMIT}", structure_ml, "DF_PLAN_TARGETS")
+@pytest.mark.parametrize("structure_format", ["sdmx-ml", "sdmx-json"])
+def test_pysdmx_reads_the_targets_as_the_json_api_gives_them(api, structure_format):
+    structure = api.get(f"/sdmx/structure?format={structure_format}").content
+    read = pysdmx_observations(api, f"/targets?format=sdmx&{NO_LIMIT}", structure, "DF_PLAN_TARGETS")
     expected = json_targets(api)
     assert len(read) == len(expected)
     assert as_expected(read, TARGET_ATTRIBUTES) == expected
     assert any(obs["OBS_VALUE"] is None for obs in expected.values()), "a qualitative target, with no number"
     gdp = read[("440100", "gdp_growth", "guangzhou-14th-fyp", "2021-01-01/P5Y")]
     assert (gdp["TARGET_KIND"], gdp["UNIT_MEASURE"]) == ("annual_average", "PCT")
+
+
+# SDMX-JSON 2.0: the same structure, chosen by Accept or format; SDMX-ML stays the default
+
+SDMX_JSON = "application/vnd.sdmx.structure+json;version=2.0.0"
+SDMX_ML = "application/vnd.sdmx.structure+xml;version=3.0.0"
+
+
+def vary(response) -> set[str]:
+    return {h.strip().lower() for h in response.get("Vary", "").split(",") if h.strip()}
+
+
+def test_the_structure_comes_as_sdmx_json_by_accept_or_format(api, structure):
+    by_accept = api.get("/sdmx/structure", HTTP_ACCEPT=SDMX_JSON)
+    assert by_accept.status_code == 200
+    assert by_accept["Content-Type"] == "application/vnd.sdmx.structure+json; version=2.0.0; charset=utf-8"
+    assert "accept" in vary(by_accept)
+    by_format = api.get("/sdmx/structure?format=sdmx-json")
+    assert by_format["Content-Type"] == by_accept["Content-Type"] and "accept" not in vary(by_format)
+    message = json.loads(by_accept.content)
+    assert json.loads(by_format.content)["data"] == message["data"]
+    assert message["meta"]["schema"].endswith("/2.0.0/sdmx-json-structure-schema.json")
+    assert message["meta"]["sender"] == {"id": "GZPLAN"} and message["meta"]["contentLanguages"] == ["zh", "en"]
+    data = message["data"]
+    # What the SDMX-ML message has (as sdmx1 reads it), item for item.
+    assert {f["id"] for f in data["dataflows"]} == set(structure.dataflow)
+    assert {c["id"]: {code["id"] for code in c["codes"]} for c in data["codelists"]} == {
+        cl_id: set(codelist.items) for cl_id, codelist in structure.codelist.items()
+    }
+    assert {c["id"] for c in data["conceptSchemes"][0]["concepts"]} == set(structure.concept_scheme["CS_GZPLAN"].items)
+    for dsd in data["dataStructures"]:
+        components = dsd["dataStructureComponents"]
+        xml_dsd = structure.structure[dsd["id"]]
+        dimensions = components["dimensionList"]
+        assert [d["id"] for d in dimensions["dimensions"]] + [dimensions["timeDimension"]["id"]] == [
+            d.id for d in xml_dsd.dimensions.components
+        ]
+        assert [a["id"] for a in components["attributeList"]["attributes"]] == [
+            a.id for a in xml_dsd.attributes.components
+        ]
+        assert [m["id"] for m in components["measureList"]["measures"]] == ["OBS_VALUE"]
+    flow = next(f for f in data["dataflows"] if f["id"] == "DF_REPORTED_VALUES")
+    assert (
+        flow["structure"] == "urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=GZPLAN:DSD_REPORTED_VALUES(1.0)"
+    )
+    assert (flow["name"], flow["names"]) == ("报告数值", {"zh": "报告数值", "en": "Reported values"})
+    areas = next(c for c in data["codelists"] if c["id"] == "CL_AREA")["codes"]
+    yuexiu = next(code for code in areas if code["id"] == "440104")
+    assert (yuexiu["name"], yuexiu["names"]) == ("越秀区", {"zh": "越秀区", "en": "Yuexiu"})
+    # One dataflow alone, as in SDMX-ML.
+    one = json.loads(api.get("/sdmx/structure/DF_PLAN_TARGETS?format=sdmx-json").content)["data"]
+    assert [f["id"] for f in one["dataflows"]] == ["DF_PLAN_TARGETS"]
+    assert "CL_OBS_STATUS" not in {c["id"] for c in one["codelists"]}
+
+
+def test_pysdmx_reads_the_sdmx_json_structure_as_the_sdmx_ml_one(api, structure_ml):
+    # read_sdmx validates SDMX-JSON against the official SDMX-JSON 2.0 structure schema first.
+    from_json = pysdmx.io.read_sdmx(io.BytesIO(api.get("/sdmx/structure", HTTP_ACCEPT=SDMX_JSON).content))
+    from_ml = pysdmx.io.read_sdmx(io.BytesIO(structure_ml))
+    assert from_json.header.sender.id == "GZPLAN"
+    assert sorted(a.short_urn for a in from_json.structures) == sorted(a.short_urn for a in from_ml.structures)
+
+    def components(message, dsd: str) -> list[tuple]:
+        found = message.get_data_structure_definition(f"DataStructure=GZPLAN:{dsd}(1.0)").components
+        return [
+            (c.id, c.role, c.required, c.dtype, c.attachment_level, c.enumeration.id if c.enumeration else None)
+            for c in found
+        ]
+
+    for dsd in ("DSD_REPORTED_VALUES", "DSD_PLAN_TARGETS"):
+        assert components(from_json, dsd) == components(from_ml, dsd)
+    for codelist in from_ml.get_codelists():
+        assert [c.id for c in from_json.get_codelist(codelist.short_urn)] == [c.id for c in codelist]
+    # pysdmx keeps `name`, the message's first language, where from SDMX-ML it keeps the English.
+    assert from_json.get_codelist("Codelist=GZPLAN:CL_AREA(1.0)")["440104"].name == "越秀区"
+    # The schema check is real: a message without the sender the schema requires is refused.
+    broken = json.loads(api.get("/sdmx/structure?format=sdmx-json").content)
+    del broken["meta"]["sender"]
+    with pytest.raises(Invalid, match="sender"):
+        pysdmx.io.read_sdmx(io.BytesIO(json.dumps(broken).encode()))
+
+
+@pytest.mark.parametrize(
+    ("accept", "content_type"),
+    [
+        (None, "application/vnd.sdmx.structure+xml"),
+        ("*/*", "application/vnd.sdmx.structure+xml"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "application/vnd.sdmx.structure+xml"),
+        (SDMX_ML, "application/vnd.sdmx.structure+xml"),
+        ("application/vnd.sdmx.structure+json", "application/vnd.sdmx.structure+json"),
+        ("application/json", "application/vnd.sdmx.structure+json"),
+        (f"{SDMX_ML};q=0.5, {SDMX_JSON}", "application/vnd.sdmx.structure+json"),
+        (f"{SDMX_JSON};q=0, */*", "application/vnd.sdmx.structure+xml"),
+        (f"application/vnd.sdmx.structure+json;version=1.0.0, {SDMX_ML};q=0.1", "application/vnd.sdmx.structure+xml"),
+    ],
+)
+def test_the_accept_header_chooses_the_structure_format(api, accept, content_type):
+    response = api.get("/sdmx/structure/DF_PLAN_TARGETS", **({"HTTP_ACCEPT": accept} if accept else {}))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(content_type)
+    assert "accept" in vary(response)
+
+
+def test_a_structure_format_not_served_is_refused_saying_which_are(api):
+    unknown = api.get("/sdmx/structure?format=xlsx")
+    assert unknown.status_code == 422
+    assert "'sdmx-ml' or 'sdmx-json'" in unknown.json()["detail"][0]["msg"]
+    for accept in ("text/csv", "application/vnd.sdmx.structure+json;version=1.0.0", f"{SDMX_ML};q=0"):
+        refused = api.get("/sdmx/structure", HTTP_ACCEPT=accept)
+        assert refused.status_code == 406, accept
+        assert SDMX_ML in refused.json()["detail"] and SDMX_JSON in refused.json()["detail"]
+        assert "accept" in vary(refused)
