@@ -30,7 +30,9 @@ Guangzhou's plan indicators, targets and reported figures, and the verdict of ea
   `count` of all matches) and come as JSON, or as CSV with `format=csv` or `Accept: text/csv`
   (UTF-8 with a byte-order mark, so spreadsheet software shows Chinese correctly). Reported
   values and targets also come as SDMX-CSV 2.0 with `format=sdmx`, data for the SDMX-ML 3.0
-  structure at `/sdmx/structure` (dataflows, data structure definitions and codelists).
+  structure at `/sdmx/structure` (dataflows, data structure definitions and codelists), which
+  also comes as SDMX-JSON 2.0 with `format=sdmx-json` or
+  `Accept: application/vnd.sdmx.structure+json;version=2.0.0`.
 * **Writes** need a token, sent as `Authorization: Bearer gzp_…`. An administrator creates it
   in the admin console (API tokens); it is shown once. A district analyst's token writes that
   district's figures, a city analyst's every area's.

@@ -113,6 +113,28 @@ def output_format(request: HttpRequest, requested: str | None, allowed: tuple[st
     return "json"
 
 
+def accepted_media_types(accept: str) -> list[tuple[str, dict[str, str]]]:
+    """An Accept header's media ranges, most wanted first (by q, then as written), without those it
+    refuses (q=0): ("application/vnd.sdmx.structure+json", {"version": "2.0.0"}), ("*/*", {})…
+    Types and parameter names in lower case; a malformed q counts as 1."""
+    ranges: list[tuple[float, int, str, dict[str, str]]] = []
+    for position, part in enumerate(accept.split(",")):
+        media_type, *params = (p.strip() for p in part.split(";"))
+        if not media_type:
+            continue
+        parameters: dict[str, str] = {}
+        for param in params:
+            name, _, value = param.partition("=")
+            parameters[name.strip().lower()] = value.strip().strip('"')
+        try:
+            quality = float(parameters.pop("q", "1"))
+        except ValueError:
+            quality = 1.0
+        if quality > 0:
+            ranges.append((-quality, position, media_type.lower(), parameters))
+    return [(media_type, parameters) for _, _, media_type, parameters in sorted(ranges, key=lambda r: r[:2])]
+
+
 def page_links(request: HttpRequest, count: int, limit: int, offset: int) -> tuple[str | None, str | None]:
     def link(new_offset: int) -> str:
         params = request.GET.copy()
