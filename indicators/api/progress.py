@@ -228,7 +228,7 @@ def progress(
         (c["target_id"], c["year"]): c
         for c in Commentary.objects.filter(target_id__in=page_ids).values("target_id", *COMMENTARY_FIELDS)
     }
-    items = []
+    items: list[dict[str, Any]] = []
     for pk in page_ids:
         r = rows[pk]
         items.append(

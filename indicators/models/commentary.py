@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -43,7 +45,9 @@ class Commentary(models.Model):
 
     objects = CommentaryQuerySet.as_manager()
     history = HistoricalRecords()
+    # Who and why of the next save() or delete(), recorded in its history row (set by the service).
     _change_reason: str
+    _history_user: Any
 
     class Meta:
         ordering = ["target_id", "-year"]
