@@ -17,6 +17,7 @@ VIEW_MODELS = [
     ("indicators", "plannote"),
     ("indicators", "target"),
     ("indicators", "reportedvalue"),
+    ("indicators", "commentary"),
 ]
 VIEW = [(app, f"view_{model}") for app, model in VIEW_MODELS]
 WRITE_VALUES = [("indicators", "add_reportedvalue"), ("indicators", "change_reportedvalue")]

@@ -9,6 +9,7 @@ from accounts.views import SignInView
 from gzplan.api import api, not_found
 from gzplan.health import health
 from gzplan.lib.converters import IdConverter, YearConverter
+from indicators.web import commentary as commentary_views
 from indicators.web import districts as district_views
 from indicators.web import entry as entry_views
 from indicators.web import imports as import_views
@@ -42,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("imports/<id:pk>/confirm/", import_views.import_confirm, name="import-confirm"),
     path("imports/<id:pk>/retry/", import_views.import_retry, name="import-retry"),
     path("values/<id:pk>/", entry_views.value_history, name="value-history"),
+    path("targets/<id:pk>/commentary/<year:year>/", commentary_views.commentary_edit, name="commentary"),
     path("export/everything.<str:fmt>", import_views.export_everything, name="export-everything"),
     path("values/<id:pk>/restore/<id:history_id>/", entry_views.restore_value, name="value-restore"),
     path("", indicator_views.scorecard, name="scorecard"),

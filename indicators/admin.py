@@ -13,7 +13,7 @@ from districts.access import ALL, can_edit_area, editable_area_ids, frozen_messa
 from districts.models import Area
 from gzplan.lib.numbers import plain_number
 from indicators import services
-from indicators.models import Indicator, Plan, PlanNote, ReportedValue, SourceDocument, Target
+from indicators.models import Commentary, Indicator, Plan, PlanNote, ReportedValue, SourceDocument, Target
 
 admin.site.site_header = _("gzplan 广州规划指标监测")
 admin.site.site_title = _("gzplan")
@@ -372,3 +372,24 @@ class ReportedValueAdmin(SimpleHistoryAdmin):
             services.delete_values(queryset, user=request.user, reason="deleted in the admin console")
         except ValidationError as exc:
             raise PermissionDenied(" ".join(exc.messages)) from None
+
+
+@admin.register(Commentary)
+class CommentaryAdmin(SimpleHistoryAdmin):
+    """Read here, written on its page (/targets/<id>/commentary/<year>/), where the rules of the areas
+    and of reviewed years apply as for figures: the console has no second way to write it."""
+
+    list_display = ["target", "year", "written_by", "updated_at"]
+    list_filter = ["year", "target__plan"]
+    search_fields = ["target__plan__code", "target__indicator__code", "analysis_zh", "analysis_en"]
+    list_select_related = ["target__plan", "target__indicator", "written_by"]
+    readonly_fields = ["target", "year", "analysis_zh", "measures_zh", "analysis_en", "measures_en", "written_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -29,7 +29,7 @@ from indicators.api.indicators import INDICATOR_FIELDS, indicator_out
 from indicators.api.schemas import ProgressPage, SeriesOut
 from indicators.api.targets import TARGET_FIELDS, filtered_targets, kind_of
 from indicators.api.types import ATTRIBUTE_PATTERN, VERDICT_STATUS_PATTERN
-from indicators.models import Indicator, ReportedValue, Target
+from indicators.models import Commentary, Indicator, ReportedValue, Target
 from indicators.progress.engine import Evaluation, expected_path
 from indicators.progress.evaluation import evaluate_values, indicators_behind, observations_by_series, spec_for
 
@@ -47,6 +47,13 @@ VERDICT_FIGURES = (
     "required_rate",
     "ratio",
 )
+
+
+COMMENTARY_FIELDS = ("year", "analysis_zh", "measures_zh", "analysis_en", "measures_en", "updated_at")
+
+
+def _commentary(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    return {name: row[name] for name in COMMENTARY_FIELDS} if row else None
 
 
 def _verdict(evaluation: Evaluation) -> dict[str, Any]:
@@ -217,7 +224,11 @@ def progress(
         page_ids = list(targets.values_list("pk", flat=True)[offset : offset + limit])
         verdicts = evaluate_values(Target.objects.filter(pk__in=page_ids)) if page_ids else {}
     rows = {r["id"]: r for r in Target.objects.filter(pk__in=page_ids).values(*TARGET_FIELDS)}
-    items = []
+    commentary = {
+        (c["target_id"], c["year"]): c
+        for c in Commentary.objects.filter(target_id__in=page_ids).values("target_id", *COMMENTARY_FIELDS)
+    }
+    items: list[dict[str, Any]] = []
     for pk in page_ids:
         r = rows[pk]
         items.append(
@@ -236,6 +247,7 @@ def progress(
                     "kind": kind_of(r),
                 },
                 "verdict": _verdict(verdicts[pk]),
+                "commentary": _commentary(commentary.get((pk, verdicts[pk].year))),
             }
         )
     if output_format(request, format, ("json", "csv")) == "csv":

@@ -226,9 +226,21 @@ class TargetRef(BaseModel):
     kind: str
 
 
+class CommentaryOut(BaseModel):
+    """What the people responsible say about the year judged: 原因分析 and 下一步措施 (English optional)."""
+
+    year: int = Field(examples=[2024])
+    analysis_zh: str
+    measures_zh: str
+    analysis_en: str
+    measures_en: str
+    updated_at: datetime
+
+
 class ProgressItem(BaseModel):
     target: TargetRef
     verdict: Verdict
+    commentary: CommentaryOut | None = Field(None, description="The commentary on the year judged, if any")
 
 
 class ProgressPage(BaseModel):

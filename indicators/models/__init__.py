@@ -7,6 +7,7 @@ official table can be reproduced and every verdict explained.
 """
 
 from gzplan.lib.bilingual import BilingualName  # noqa: F401 - named by migration 0001 as indicators.models.BilingualName
+from indicators.models.commentary import Commentary
 from indicators.models.common import TARGET_COMPARATORS, Comparator
 from indicators.models.plans import (
     Direction,
@@ -33,6 +34,7 @@ __all__ = [
     "Assessment",
     "AssignedBy",
     "Attribute",
+    "Commentary",
     "Comparator",
     "Direction",
     "ImportBatch",

@@ -2,6 +2,7 @@
 imports and loaders write through these functions (one module per noun), never by saving the
 models themselves."""
 
+from indicators.services.commentary import write_commentary
 from indicators.services.targets import delete_targets, revise_target, save_target
 from indicators.services.values import (
     BatchRejected,
@@ -26,4 +27,5 @@ __all__ = [
     "revise_target",
     "save_value_from_form",
     "upsert_values",
+    "write_commentary",
 ]

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from gzplan.lib.numbers import fmt, plain_number
 from indicators.progress.engine import (
@@ -82,6 +83,32 @@ def status_badge(evaluation) -> str:
 @register.simple_tag
 def explanation(evaluation) -> str:
     return evaluation.explanation_en if (get_language() or "").startswith("en") else evaluation.explanation_zh
+
+
+@register.simple_tag
+def commentary(item) -> str:
+    """A target's commentary for a year (原因分析, 下一步措施) in the page's language, or in the other with its
+    `lang` when only that was written; "" without one."""
+    if item is None:
+        return ""
+    language = "en" if (get_language() or "").startswith("en") else "zh-hans"
+    parts = []
+    for heading, (text, lang) in (
+        (_("Analysis (%(year)s):") % {"year": item.year}, item.analysis(language)),
+        (_("Measures:"), item.measures(language)),
+    ):
+        if not text:
+            continue
+        other = lang != ("en" if language == "en" else "zh-Hans")
+        parts.append(
+            format_html(
+                "<p><strong>{}</strong> <span{}>{}</span></p>",
+                heading,
+                format_html(' lang="{}"', lang) if other else "",
+                text,
+            )
+        )
+    return format_html('<div class="commentary">{}</div>', mark_safe("".join(parts)))
 
 
 @register.simple_tag

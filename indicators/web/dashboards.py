@@ -14,7 +14,7 @@ from django.http import Http404
 
 from districts.models import Area
 from gzplan.lib import freshness
-from indicators.models import Plan, PlanKind, Target
+from indicators.models import Commentary, Plan, PlanKind, Target
 from indicators.progress.engine import STATUS_ORDER, STATUSES, Evaluation, Observation
 from indicators.progress.evaluation import evaluate_values, observations_by_series
 
@@ -27,6 +27,13 @@ class TargetRow:
     evaluation: Evaluation
     series: list[Observation]
     city_series: list[Observation] = field(default_factory=list)
+    # What the people responsible say about the year judged (原因分析, 下一步措施), if anything.
+    commentary: Commentary | None = None
+
+    @property
+    def commentary_year(self) -> int:
+        """The year commentary is written for: the year the verdict judged, else the plan's first year."""
+        return self.evaluation.year or self.target.plan.period_start
 
     @property
     def latest(self) -> Observation | None:
@@ -42,25 +49,37 @@ def _sorted(observations) -> list[Observation]:
 def plan_rows(plan: Plan, city: Area | None = None) -> list[TargetRow]:
     """Every target of the plan in table order, with its verdict and its area's figures.
 
-    Four queries: targets (with indicators), their footnotes, the figures, the engine's fields.
-    With `city`, the city's figures for the same indicators come along in the same query.
+    Five queries: targets (with indicators), their footnotes, the figures, the engine's fields, the
+    commentary. With `city`, the city's figures for the same indicators come along in the same query.
     """
     targets = Target.objects.filter(plan=plan).for_plan_table()
     area_ids = [plan.area_id] + ([city.pk] if city and city.pk != plan.area_id else [])
     freshness.reads(areas=area_ids)  # the page shows these areas' figures only (gzplan.lib.freshness)
     series = observations_by_series(targets, area_ids=area_ids)
     verdicts = evaluate_values(targets, series)
+    commentary = commentary_for(Commentary.objects.filter(target__plan=plan))
     rows = []
     for target in targets:
+        verdict = verdicts[target.pk]
         rows.append(
             TargetRow(
                 target,
-                verdicts[target.pk],
+                verdict,
                 _sorted(series.get((plan.area_id, target.indicator_id), [])),
                 _sorted(series.get((city.pk, target.indicator_id), [])) if city and city.pk != plan.area_id else [],
+                commentary.get((target.pk, verdict.year)) or commentary.get((target.pk, None)),
             )
         )
     return rows
+
+
+def commentary_for(commentaries) -> dict[tuple[int, int | None], Commentary]:
+    """Commentary by (target id, year), and by (target id, None) the latest of each target: for a verdict
+    on a year without commentary of its own, or with no figure yet."""
+    found: dict[tuple[int, int | None], Commentary] = {}
+    for item in commentaries.order_by("target_id", "year"):
+        found[(item.target_id, item.year)] = found[(item.target_id, None)] = item
+    return found
 
 
 def status_counts(rows: list[TargetRow]) -> list[tuple[str, int]]:
