@@ -69,9 +69,7 @@ class Round(models.Model):
                 name="round_due_not_before_opening",
                 violation_error_message=_("A round is due on or after the day it opens."),
             ),
-            models.CheckConstraint(
-                condition=~Q(title_zh="") & ~Q(title_en=""), name="round_titled_in_both_languages"
-            ),
+            models.CheckConstraint(condition=~Q(title_zh="") & ~Q(title_en=""), name="round_titled_in_both_languages"),
         ]
 
     def __str__(self) -> str:

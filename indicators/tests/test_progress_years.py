@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from indicators.domain import TargetKind
+from indicators.models import Target
 from indicators.progress.engine import (
     ABOVE_SCALE,
     ACHIEVED,
@@ -31,7 +32,6 @@ from indicators.progress.engine import (
     period_closed,
 )
 from indicators.progress.evaluation import evaluate_targets
-from indicators.models import Target
 from indicators.spreadsheets.plantable import read_text, to_json
 from indicators.tests import factories as f
 
