@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from indicators.domain import FIRST_YEAR, LAST_YEAR
 from indicators.models.common import in_choices, year_between
 
 
@@ -37,7 +39,9 @@ class Round(models.Model):
 
     Kind = RoundKind
 
-    year = models.PositiveSmallIntegerField(_("year reported on"))
+    year = models.PositiveSmallIntegerField(
+        _("year reported on"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=RoundKind.choices)
     title_zh = models.CharField(_("title (zh-Hans)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
