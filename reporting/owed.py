@@ -173,8 +173,8 @@ def _owed_by(
         if figure.why == Why.LINKED:
             figure.why = Why.TARGET
         figure.targets.append(target)
-        if target.linked_indicator_id is not None:
-            linked = owed.setdefault(target.linked_indicator_id, OwedFigure(target.linked_indicator, Why.LINKED))
+        if target.linked_indicator is not None:  # selected with the target: no query
+            linked = owed.setdefault(target.linked_indicator.pk, OwedFigure(target.linked_indicator, Why.LINKED))
             if linked.why == Why.LINKED:
                 linked.targets.append(target)
     if area.level == Area.Level.DISTRICT and area.parent_id:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -53,7 +54,7 @@ def create_round(
         title_en=title_en.strip(),
         opens_on=opens_on,
         due_on=due_on,
-        created_by=user,
+        created_by=user if isinstance(user, User) else None,
     )
     round_.full_clean(exclude=["created_by"])
     with transaction.atomic():
@@ -102,7 +103,7 @@ def _adjust(user: AnyUser, round_: Round, area: Area, indicator: Indicator, reas
         adjustment = existing or OwedAdjustment(round=round_, area=area, indicator=indicator)
         adjustment.action = action
         adjustment.reason = reason
-        adjustment.by = user if user and user.is_authenticated else None
+        adjustment.by = user if isinstance(user, User) else None
         adjustment.at = timezone.now()
         adjustment.full_clean(exclude=["by"])
         adjustment._history_user = adjustment.by
