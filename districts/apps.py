@@ -12,9 +12,9 @@ def ensure_roles(sender: AppConfig, using: str, **kwargs: object) -> None:
     # while the app registry loads this module.
     from districts import roles
 
-    # The roles need the indicators app's permissions, which Django creates when that app's
+    # The roles need the indicators' and reporting's permissions, which Django creates when those apps'
     # own post_migrate runs, after this one: create them now (it is idempotent).
-    for label in ("accounts", "districts", "indicators", "auth"):
+    for label in ("accounts", "districts", "indicators", "reporting", "auth"):
         create_permissions(apps.get_app_config(label), verbosity=0, using=using)
     roles.ensure_roles(using)
 

@@ -18,6 +18,8 @@ VIEW_MODELS = [
     ("indicators", "target"),
     ("indicators", "reportedvalue"),
     ("indicators", "commentary"),
+    ("reporting", "round"),
+    ("reporting", "owedadjustment"),
 ]
 VIEW = [(app, f"view_{model}") for app, model in VIEW_MODELS]
 WRITE_VALUES = [("indicators", "add_reportedvalue"), ("indicators", "change_reportedvalue")]
@@ -28,6 +30,8 @@ MAKE_PLANS = [
     for name in ("add_plan", "add_target", "change_target", "add_plannote", "change_plannote", "add_indicator")
 ]
 
+# Opening a reporting round (the city's job); adding or waiving an owed figure is the administrators'.
+OPEN_ROUNDS = [("reporting", "add_round")]
 REVIEW = [("districts", "review_year"), ("districts", "view_yearreview")]
 VIEWER = "viewer"
 DISTRICT_ANALYST = "district analyst"
@@ -35,7 +39,7 @@ CITY_ANALYST = "city analyst"
 REVIEWER = "reviewer"
 ADMINISTRATOR = "administrator"
 # Administrators manage everything in these apps, and users and their roles.
-ADMIN_APPS = ("districts", "indicators", "accounts")
+ADMIN_APPS = ("districts", "indicators", "accounts", "reporting")
 ADMIN_EXTRA = [
     ("auth", f"{action}_{model}") for model in ("user", "group") for action in ("add", "change", "delete", "view")
 ]
@@ -45,8 +49,9 @@ ROLES: dict[str, list[tuple[str, str]]] = {
     # Both analysts enter and revise figures; which areas is set per user (AreaAccess):
     # a district analyst their district, a city analyst the city and with it every district.
     DISTRICT_ANALYST: VIEW + WRITE_VALUES,
-    # City analysts also make plans from their published tables (district analysts do not).
-    CITY_ANALYST: VIEW + WRITE_VALUES + MAKE_PLANS,
+    # City analysts also make plans from their published tables (district analysts do not), and open
+    # the reporting rounds in which the city collects the districts' figures.
+    CITY_ANALYST: VIEW + WRITE_VALUES + MAKE_PLANS + OPEN_ROUNDS,
     # Marks an area's year as reviewed, which freezes its figures until reopened with a reason.
     REVIEWER: VIEW + REVIEW,
 }

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "accounts",
     "districts",
     "indicators",
+    "reporting",
 ]
 # Synthetic data, benchmarks and the load test (bench/): a development tool, left out of the
 # production image, so the app is installed only where the package is there.

@@ -15,6 +15,7 @@ from indicators.web import entry as entry_views
 from indicators.web import imports as import_views
 from indicators.web import pages as indicator_views
 from indicators.web import plantables as plan_table_views
+from reporting.web import rounds as round_views
 
 # Ids and years in paths are bounded as the database stores them: a larger number is a 404, not a 500.
 register_converter(IdConverter, "id")
@@ -55,5 +56,8 @@ urlpatterns += i18n_patterns(
     path("plans/new-from-table/", plan_table_views.new_from_table, name="plan-from-table"),
     path("plans/<slug:code>/", indicator_views.plan_detail, name="plan"),
     path("plans/<slug:code>/table.xlsx", indicator_views.plan_xlsx, name="plan-xlsx"),
+    path("rounds/", round_views.round_list, name="rounds"),
+    path("rounds/<year:year>/", round_views.round_board, name="round"),
+    path("rounds/<year:year>/<str:code>/", round_views.round_area, name="round-area"),
     prefix_default_language=False,
 )

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from reporting.models import OwedAdjustment, Round
+
+
+@admin.register(Round)
+class RoundAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "kind", "title_zh", "title_en", "opens_on", "due_on", "created_by", "created_at"]
+    list_filter = ["kind", "year"]
+    readonly_fields = ["year", "kind", "created_by", "created_at"]
+
+    def has_add_permission(self, request):
+        # Rounds are created on /rounds/ (reporting.services.create_round); here their dates and titles change.
+        return False
+
+
+@admin.register(OwedAdjustment)
+class OwedAdjustmentAdmin(SimpleHistoryAdmin):
+    list_display = ["round", "area", "indicator", "action", "reason", "by", "at"]
+    list_filter = ["action", "round"]
+    list_select_related = ["round", "area", "indicator", "by"]
+
+    # Added and waived on the round's page for the area (reporting.services), which checks what is owed.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,136 @@
+"""The yearly reporting round (报送轮次): the city collects each area's figures for a year, and what an
+area owes is adjusted by hand where the plans' targets do not say it (issue 17)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from indicators.domain import FIRST_YEAR, LAST_YEAR
+from indicators.models.common import in_choices, year_between
+
+
+class RoundKind(models.TextChoices):
+    """Preliminary figures come in January–March of the next year, final ones with the yearbook in autumn."""
+
+    PRELIMINARY = "preliminary", _("preliminary 初步")
+    FINAL = "final", _("final 最终")
+
+
+class RoundQuerySet(models.QuerySet["Round"]):
+    def for_year(self, year: int, kind: str | None = None) -> Round | None:
+        """The year's round of this kind; without a kind, the latest created (final after preliminary)."""
+        rounds = self.filter(year=year)
+        if kind:
+            rounds = rounds.filter(kind=kind)
+        return rounds.order_by("-created_at", "-pk").first()
+
+
+class Round(models.Model):
+    """A reporting round: every area reports its figures for `year` between `opens_on` and `due_on`."""
+
+    Kind = RoundKind
+
+    year = models.PositiveSmallIntegerField(
+        _("year reported on"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=RoundKind.choices)
+    title_zh = models.CharField(_("title (zh-Hans)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    opens_on = models.DateField(_("opens on"))
+    due_on = models.DateField(_("due on"), help_text=_("Figures not entered by the end of this day are late."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    _history_user: Any
+    history = HistoricalRecords()
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-created_at"]
+        verbose_name = _("reporting round 报送轮次")
+        verbose_name_plural = _("reporting rounds 报送轮次")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "kind"],
+                name="round_unique_per_year_kind",
+                violation_error_message=_("There is already a round of this kind for this year."),
+            ),
+            models.CheckConstraint(condition=year_between("year"), name="round_year_in_range"),
+            models.CheckConstraint(condition=in_choices("kind", RoundKind), name="round_kind_known"),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=F("opens_on")),
+                name="round_due_not_before_opening",
+                violation_error_message=_("A round is due on or after the day it opens."),
+            ),
+            models.CheckConstraint(condition=~Q(title_zh="") & ~Q(title_en=""), name="round_titled_in_both_languages"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.kind} {self.title_zh}"
+
+    @property
+    def title(self) -> str:
+        """The title in the language of the page."""
+        return self.title_zh if (get_language() or "").startswith("zh") else self.title_en
+
+    def is_late(self, today: Any = None) -> bool:
+        """Has the due day passed (figures still owed are late)?"""
+        return (today or timezone.localdate()) > self.due_on
+
+
+class OwedAction(models.TextChoices):
+    ADD = "add", _("add: owed although no target asks for it")
+    WAIVE = "waive", _("waive: not owed this round")
+
+
+class OwedAdjustment(models.Model):
+    """An administrator's change to what an area owes in a round, with the reason (one per figure)."""
+
+    Action = OwedAction
+
+    round = models.ForeignKey(Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="adjustments")
+    area = models.ForeignKey("districts.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(
+        "indicators.Indicator", verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=8, choices=OwedAction.choices)
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    _history_user: Any
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["round", "area__code", "indicator__code"]
+        verbose_name = _("owed figure adjustment 应报调整")
+        verbose_name_plural = _("owed figure adjustments 应报调整")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "area", "indicator"],
+                name="owedadjustment_unique",
+                violation_error_message=_("This figure of this area is already adjusted in this round."),
+            ),
+            models.CheckConstraint(condition=in_choices("action", OwedAction), name="owedadjustment_action_known"),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="owedadjustment_has_reason",
+                violation_error_message=_("Say why the figure is added or waived."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.area_id} {self.indicator_id} {self.action}"
