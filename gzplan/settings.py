@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "districts",
     "indicators",
     "reporting",
+    "following",
 ]
 # Synthetic data, benchmarks and the load test (bench/): a development tool, left out of the
 # production image, so the app is installed only where the package is there.

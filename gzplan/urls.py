@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, register_converter
 
 from accounts.views import SignInView
+from following import views as following_views
 from gzplan.api import api, not_found
 from gzplan.health import health
 from gzplan.lib.converters import IdConverter, YearConverter
@@ -56,6 +57,9 @@ urlpatterns += i18n_patterns(
     path("plans/new-from-table/", plan_table_views.new_from_table, name="plan-from-table"),
     path("plans/<slug:code>/", indicator_views.plan_detail, name="plan"),
     path("plans/<slug:code>/table.xlsx", indicator_views.plan_xlsx, name="plan-xlsx"),
+    path("following/", following_views.following, name="following"),
+    path("following/follow/", following_views.follow, name="follow"),
+    path("following/unfollow/", following_views.unfollow, name="unfollow"),
     path("rounds/", round_views.round_list, name="rounds"),
     path("rounds/<year:year>/", round_views.round_board, name="round"),
     path("rounds/<year:year>/<str:code>/", round_views.round_area, name="round-area"),

@@ -41,6 +41,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connections, transaction
+from django.dispatch import Signal
 
 CACHE_HEADER = "X-Gzplan-Cache"
 # Paths that do not depend on the data (or are the admin's): never cached.
@@ -49,6 +50,16 @@ EVERYTHING = "everything"
 FIGURES = "figures"
 DEFAULT_DEPENDENCIES = (EVERYTHING, FIGURES)
 _PREFIX = "gzplan-gen:"
+# Sent once a change of the published data is committed, with `keys`: the generations it changed
+# (``area:<id>``, ``indicator:<id>``, ``figures``, ``everything``). Whoever reacts to written figures
+# (followers' e-mails) listens here, so every write path that keeps the read cache right reaches it.
+committed = Signal()
+
+
+def ids_in(keys: Iterable[str], kind: str) -> set[int]:
+    """The ids of the `kind` ("area" or "indicator") generations among `keys`."""
+    prefix = f"{kind}:"
+    return {int(key[len(prefix) :]) for key in keys if key.startswith(prefix)}
 
 
 def area_key(area_id: int) -> str:
@@ -78,6 +89,7 @@ class _Bump:
 
     def __call__(self) -> None:
         bump(self.keys)
+        committed.send(sender=None, keys=frozenset(self.keys))
 
 
 def bump(keys: Iterable[str]) -> None:
@@ -105,6 +117,7 @@ def changed(
     connection = connections[using]
     if not connection.in_atomic_block:
         bump(keys)
+        committed.send(sender=None, keys=frozenset(keys))
         return
     savepoints = set(connection.savepoint_ids)
     # Each entry is (savepoint ids, callback, robust): a callback registered under the same savepoints
