@@ -53,7 +53,7 @@ def follow(user, thing: Area | Plan | Target) -> Follow:
 
 
 def unfollow(user, follow_id: int) -> None:
-    deleted, _ = Follow.objects.filter(user=user, pk=follow_id).delete()
+    deleted, _by_model = Follow.objects.filter(user=user, pk=follow_id).delete()
     if not deleted:
         raise ValidationError({"follow": _("You do not follow that.")})
 
