@@ -197,6 +197,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gzplan.context_processors.languages",
+                "reporting.context_processors.data_status",
             ],
         },
     },
