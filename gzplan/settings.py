@@ -204,6 +204,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gzplan.context_processors.languages",
+                # A signed-in analyst's notice of figures owed in open rounds (lazy: no query for visitors).
+                "reporting.context_processors.reminder_notices",
             ],
         },
     },
