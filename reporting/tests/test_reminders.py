@@ -10,8 +10,10 @@ import io
 import socket
 from decimal import Decimal
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
+import yaml
 from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.db import connection
@@ -303,3 +305,12 @@ def test_the_notice_costs_anonymous_visitors_no_query(round_now, client, setting
     assert page.status_code == 200 and "owed-notice" not in page.content.decode()
     touched = " ".join(q["sql"] for q in queries.captured_queries)
     assert "reporting_round" not in touched and "districts_areaaccess" not in touched
+
+
+def test_compose_runs_the_reminders_with_the_e_mail_settings(settings):
+    compose = yaml.safe_load((Path(settings.BASE_DIR) / "docker-compose.yml").read_text())
+    service = compose["services"]["reminders"]
+    assert "manage.py send_reminders" in " ".join(service["command"])
+    for name in ("reminders", "worker"):  # the worker runs the task that --enqueue queues
+        environment = compose["services"][name]["environment"]
+        assert {"EMAIL_HOST", "EMAIL_PORT", "DEFAULT_FROM_EMAIL", "GZPLAN_BASE_URL"} <= environment.keys()
