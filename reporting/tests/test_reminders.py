@@ -7,7 +7,10 @@ import datetime
 import email
 import email.policy
 import io
+import os
 import socket
+import subprocess
+import sys
 from decimal import Decimal
 from email.message import EmailMessage
 from pathlib import Path
@@ -15,8 +18,12 @@ from pathlib import Path
 import pytest
 import yaml
 from aiosmtpd.controller import Controller
+from django.conf import settings as django_settings
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Value
+from django.db.models.functions import Concat
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -314,3 +321,53 @@ def test_compose_runs_the_reminders_with_the_e_mail_settings(settings):
     for name in ("reminders", "worker"):  # the worker runs the task that --enqueue queues
         environment = compose["services"][name]["environment"]
         assert {"EMAIL_HOST", "EMAIL_PORT", "DEFAULT_FROM_EMAIL", "GZPLAN_BASE_URL"} <= environment.keys()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_the_same_moment_send_each_reminder_once(real_data, smtp):
+    """Two `send_reminders` processes started together on the suite's database (committed data: this test
+    is transactional; the harness puts the real data back after it): each reminder reaches its analyst
+    once, whichever run sent it."""
+    city_analyst = make_user("race-city", CITY_ANALYST, CITY)
+    services.create_round(
+        city_analyst,
+        year=2025,
+        kind="preliminary",
+        title_zh="2025年初步数据报送",
+        title_en="2025 preliminary figures",
+        opens_on=datetime.date(2026, 1, 5),
+        due_on=DUE,
+    )
+    for name, role, area in [("race-yuexiu", DISTRICT_ANALYST, YUEXIU), ("race-yuexiu-2", DISTRICT_ANALYST, YUEXIU)]:
+        make_user(name, role, area)
+    User.objects.filter(username__startswith="race-").update(email=Concat("username", Value("@gzplan.example.org")))
+
+    db = connection.settings_dict
+    database_url = (
+        f"sqlite:///{db['NAME']}"
+        if connection.vendor == "sqlite"
+        else f"postgres://{db['USER']}{':' + db['PASSWORD'] if db['PASSWORD'] else ''}@{db['HOST'] or '127.0.0.1'}"
+        f":{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "gzplan.test_settings",
+        "DATABASE_URL": database_url,
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(django_settings.EMAIL_PORT),
+        "EMAIL_USE_TLS": "false",
+        "GZPLAN_BASE_URL": BASE_URL,
+    }
+    command = [sys.executable, "manage.py", "send_reminders", "--today", SEVEN_BEFORE.isoformat()]
+    runs = [
+        subprocess.Popen(command, cwd=django_settings.BASE_DIR, env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=300)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    received = by_recipient(smtp)
+    assert set(received) == {"race-city@gzplan.example.org", "race-yuexiu@gzplan.example.org",
+                             "race-yuexiu-2@gzplan.example.org"}  # fmt: skip
+    assert all(len(messages) == 1 for messages in received.values())
+    assert sum(output.count("\nsent ") + output.startswith("sent ") for output in outputs) == 3
+    assert ReminderSent.objects.count() == 3
