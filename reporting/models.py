@@ -180,7 +180,10 @@ class ReminderSent(models.Model):
         verbose_name_plural = _("reminders sent")
         constraints = [
             models.UniqueConstraint(fields=["round", "area", "user", "kind"], name="remindersent_once"),
-            models.CheckConstraint(condition=Q(kind__regex=r"^(before|after)-[0-9]+$"), name="remindersent_kind_known"),
+            # Not a regular expression: SQLite's REGEXP is a function only Django's connections have.
+            models.CheckConstraint(
+                condition=Q(kind__startswith="before-") | Q(kind__startswith="after-"), name="remindersent_kind_known"
+            ),
         ]
 
     def __str__(self) -> str:
