@@ -371,3 +371,24 @@ def test_two_runs_at_the_same_moment_send_each_reminder_once(real_data, smtp):
     assert all(len(messages) == 1 for messages in received.values())
     assert sum(output.count("\nsent ") + output.startswith("sent ") for output in outputs) == 3
     assert ReminderSent.objects.count() == 3
+
+
+def test_the_notice_takes_a_fixed_number_of_queries(users, analysts, django_assert_num_queries):
+    analyst = analysts["yuexiu"]
+    with django_assert_num_queries(1):  # no open round: the rounds only
+        assert reminders.notices(analyst) == []
+    today = timezone.localdate()
+    services.create_round(
+        users["city_analyst"],
+        year=2025,
+        kind="final",
+        title_zh="2025年最终数据报送",
+        title_en="2025 final figures",
+        opens_on=today - datetime.timedelta(days=10),
+        due_on=today + datetime.timedelta(days=7),
+    )
+    # The rounds, the analyst's areas, then completeness for those areas (targets, figures, adjustments,
+    # reviews), whatever the number of figures owed.
+    with django_assert_num_queries(6):
+        (notice,) = reminders.notices(analyst)
+    assert notice.area.code == YUEXIU and notice.missing == len(missing_codes(notice.round, YUEXIU, today))
