@@ -20,7 +20,7 @@ import yaml
 from aiosmtpd.controller import Controller
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Value
 from django.db.models.functions import Concat
@@ -272,6 +272,8 @@ def test_the_command_prints_what_it_sent_and_enqueue_runs_the_task(round_2025, a
     call_command("send_reminders", "--today", (DUE - datetime.timedelta(days=1)).isoformat(), "--enqueue", stdout=out)
     assert "Queued the reminders of 2026-03-30" in out.getvalue()
     assert ReminderSent.objects.filter(kind="before-1").count() == 3
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("send_reminders", "--today", "2026-3-24")
 
 
 @pytest.fixture

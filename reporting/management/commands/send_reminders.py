@@ -9,6 +9,7 @@ Running it again the same day sends nothing more (reporting.reminders: Once).
 
 from __future__ import annotations
 
+import argparse
 import datetime
 from typing import Any
 
@@ -22,7 +23,7 @@ def _date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"--today must be a date as YYYY-MM-DD, not {text!r}") from None
+        raise argparse.ArgumentTypeError(f"a date as YYYY-MM-DD, not {text!r}") from None
 
 
 class Command(BaseCommand):
