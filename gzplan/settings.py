@@ -61,6 +61,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_days(name: str, default: list[int]) -> list[int]:
+    """Whole days above 0, comma-separated, in order."""
+    days = env_list(name, [str(d) for d in default])
+    if not all(d.isdigit() and int(d) > 0 for d in days):
+        raise ImproperlyConfigured(f"{name} must list whole days above 0, comma-separated, not {days!r}")
+    return sorted({int(d) for d in days})
+
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -198,6 +206,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "gzplan.context_processors.languages",
                 "reporting.context_processors.data_status",
+                # A signed-in analyst's notice of figures owed in open rounds (lazy: no query for visitors).
+                "reporting.context_processors.reminder_notices",
             ],
         },
     },
@@ -371,3 +381,31 @@ GZPLAN_COLD_RENDERS_PER_PROCESS = env_int("GZPLAN_COLD_RENDERS_PER_PROCESS", 1)
 GZPLAN_COLD_RENDER_WAIT_SECONDS = env_int("GZPLAN_COLD_RENDER_WAIT_SECONDS", 1)
 AXES_VERBOSE = False
 LOGOUT_REDIRECT_URL = "scorecard"
+
+# E-mail (reminders of reporting rounds) through Django's SMTP backend. EMAIL_HOST unset: messages are
+# printed to the console instead, so a laptop never needs a mail server. EMAIL_USE_TLS (the default):
+# STARTTLS on port 587; EMAIL_USE_SSL: TLS from the start, port 465; both false: plain SMTP on port 25.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL are exclusive: set one of them")
+EMAIL_PORT = env_int("EMAIL_PORT", 465 if EMAIL_USE_SSL else 587 if EMAIL_USE_TLS else 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+# A mail server that does not answer fails the send (the next run tries again), not the whole run.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gzplan <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Reminders of a reporting round (reporting.reminders), to the analysts of each area that still owes
+# figures: so many days before the due day and after it (comma-separated). A reminder day the daily run
+# missed is caught up for GZPLAN_REMINDER_CATCH_UP_DAYS days, unless a later one has come by then.
+GZPLAN_REMINDER_DAYS_BEFORE = env_days("GZPLAN_REMINDER_DAYS_BEFORE", [7, 1])
+GZPLAN_REMINDER_DAYS_AFTER = env_days("GZPLAN_REMINDER_DAYS_AFTER", [1, 7])
+GZPLAN_REMINDER_CATCH_UP_DAYS = env_int("GZPLAN_REMINDER_CATCH_UP_DAYS", 3)
+# The address of the site as its users reach it, for the links in e-mails (no trailing slash).
+GZPLAN_BASE_URL = os.environ.get("GZPLAN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

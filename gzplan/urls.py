@@ -16,6 +16,7 @@ from indicators.web import entry as entry_views
 from indicators.web import imports as import_views
 from indicators.web import pages as indicator_views
 from indicators.web import plantables as plan_table_views
+from reporting.web import reminders as reminder_views
 from reporting.web import rounds as round_views
 
 # Ids and years in paths are bounded as the database stores them: a larger number is a 404, not a 500.
@@ -63,5 +64,6 @@ urlpatterns += i18n_patterns(
     path("rounds/", round_views.round_list, name="rounds"),
     path("rounds/<year:year>/", round_views.round_board, name="round"),
     path("rounds/<year:year>/<str:code>/", round_views.round_area, name="round-area"),
+    path("account/reminders/", reminder_views.reminder_preference, name="reminder-preference"),
     prefix_default_language=False,
 )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from reporting.models import OwedAdjustment, Round
+from reporting.models import OwedAdjustment, ReminderPreference, ReminderSent, Round
 
 
 @admin.register(Round)
@@ -29,3 +29,27 @@ class OwedAdjustmentAdmin(SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- Reminders (issue 17 part 3) ---------------------------------------------------------------------
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    """The log of reminder e-mails sent (reporting.reminders): read only, it is what keeps them from going twice."""
+
+    list_display = ["sent_at", "round", "area", "user", "kind", "missing"]
+    list_filter = ["kind", "round"]
+    list_select_related = ["round", "area", "user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReminderPreference)
+class ReminderPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "reminders_enabled", "updated_at"]
+    list_filter = ["reminders_enabled"]

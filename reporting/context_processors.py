@@ -1,4 +1,5 @@
-"""What every page says at its foot: the latest year with figures and how complete the latest round is."""
+"""Template context every page has: the foot's data status, and a signed-in analyst's notice of what their
+areas still owe in the open rounds."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from gzplan.lib import freshness
 from indicators.models import ReportedValue
 from reporting.models import Round
 from reporting.owed import Status, completeness
+from reporting.reminders import Notice, notices
 
 IN = (Status.ENTERED, Status.SUBMITTED, Status.ACCEPTED)
 
@@ -37,3 +39,16 @@ def _status() -> dict[str, int | None]:
             percent=round(100 * done / len(figures)) if figures else 0,
         )
     return found
+
+
+def reminder_notices(request: HttpRequest) -> dict[str, object]:
+    """Lazy: computed when base.html shows it, once per request, and not at all for anonymous visitors
+    (no query: the anonymous user is known without the database)."""
+
+    def compute() -> list[Notice]:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return []
+        return notices(user)
+
+    return {"reminder_notices": SimpleLazyObject(compute)}

@@ -134,3 +134,57 @@ class OwedAdjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} {self.area_id} {self.indicator_id} {self.action}"
+
+
+# --- Reminders (issue 17 part 3): who was reminded of what, and who wants no reminders. ---------------
+
+
+class ReminderPreference(models.Model):
+    """A user's choice about reminder e-mails; without a row, reminders are on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="reminder_preference"
+    )
+    reminders_enabled = models.BooleanField(_("send me reminders"), default=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reminder preference")
+        verbose_name_plural = _("reminder preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user} reminders {'on' if self.reminders_enabled else 'off'}"
+
+
+class ReminderSent(models.Model):
+    """One reminder e-mail sent: to `user`, about what `area` still owed in `round`, at one of the
+    reminder days (`kind`: "before-7", "after-1"…).
+
+    The unique constraint is the guard against sending twice: the row is inserted before the e-mail goes,
+    in the same transaction (reporting.reminders.send_one), so of two workers at the same reminder one
+    inserts and sends, the other's insert waits for it and then fails, and it sends nothing.
+    """
+
+    round = models.ForeignKey(Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="reminders")
+    area = models.ForeignKey("districts.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("reminder"), max_length=16)
+    missing = models.PositiveIntegerField(_("figures missing"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "area", "user", "kind"], name="remindersent_once"),
+            # Not a regular expression: SQLite's REGEXP is a function only Django's connections have.
+            models.CheckConstraint(
+                condition=Q(kind__startswith="before-") | Q(kind__startswith="after-"), name="remindersent_kind_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.area_id} {self.user_id} {self.kind}"
