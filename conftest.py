@@ -15,7 +15,7 @@ settings.register_profile("gzplan", deadline=None)
 settings.load_profile("gzplan")
 
 # Browser fixtures (browser, page, …) for the tests that drive Chromium: see gzplan/tests/browser.py.
-pytest_plugins = ["gzplan.tests.browser"]
+pytest_plugins = ["gzplan.tests.browser", "gzplan.tests.mail"]
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.core import mail
 from django.test import Client
 
 from districts.models import Area, AreaAccess
@@ -44,27 +43,36 @@ def write(user, year: int, value: str, capture) -> None:
         )
 
 
-def test_a_worse_verdict_is_e_mailed_to_followers_once(analyst, leader, django_capture_on_commit_callbacks):
+def test_a_worse_verdict_is_e_mailed_to_followers_once(
+    analyst, leader, django_capture_on_commit_callbacks, smtp_server
+):
     services.follow(leader, services.find("plan", "guangzhou-14th-fyp"))
     services.follow(analyst, services.find("target", str(gdp_growth().pk)))
     assert VerdictSeen.objects.get(target=gdp_growth()).status == "at_risk"
     write(analyst, 2024, "0.5", django_capture_on_commit_callbacks)  # the 2023–2024 average falls: off track
-    assert sorted(m.to[0] for m in mail.outbox) == ["analyst@example.org", "leader@example.org"]
-    message = mail.outbox[0]
-    assert "广州市“十四五”规划" in message.subject
-    assert "有风险 → 进度滞后" in message.body and "at risk → off track" in message.body
-    assert "/plans/guangzhou-14th-fyp/" in message.body and "/en/plans/guangzhou-14th-fyp/" in message.body
+    received = smtp_server.messages
+    assert sorted(to for recipients, _ in received for to in recipients) == [
+        "analyst@example.org",
+        "leader@example.org",
+    ]
+    message = received[0][1]
+    body = message.get_content()
+    assert "广州市“十四五”规划" in message["Subject"]
+    assert "有风险 → 进度滞后" in body and "at risk → off track" in body
+    assert "/plans/guangzhou-14th-fyp/" in body and "/en/plans/guangzhou-14th-fyp/" in body
     # The same verdict again, or a better one, is no news.
     write(analyst, 2024, "0.4", django_capture_on_commit_callbacks)
     write(analyst, 2024, "7", django_capture_on_commit_callbacks)
-    assert len(mail.outbox) == 2
+    assert len(smtp_server.messages) == 2
     assert VerdictSeen.objects.get(target=gdp_growth()).status == "on_track"
 
 
-def test_figures_of_other_areas_or_indicators_send_nothing(analyst, leader, django_capture_on_commit_callbacks):
+def test_figures_of_other_areas_or_indicators_send_nothing(
+    analyst, leader, django_capture_on_commit_callbacks, smtp_server
+):
     services.follow(leader, services.find("area", "440104"))  # Yuexiu: the city's figure is not its news
     write(analyst, 2024, "0.5", django_capture_on_commit_callbacks)
-    assert mail.outbox == []
+    assert smtp_server.messages == []
 
 
 def test_following_through_the_pages(leader):
