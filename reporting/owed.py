@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from districts.access import frozen_reviews
 from districts.models import Area
 from indicators.models import Indicator, Plan, ReportedValue, Target
-from reporting.models import OwedAdjustment, Round
+from reporting.models import OwedAdjustment, Round, Submission
 
 # Plans whose targets ask for yearly figures: a long-range vision (2035) states objectives, no yearly figures.
 YEARLY_PLAN_KINDS = (Plan.Kind.FIVE_YEAR, Plan.Kind.ANNUAL)
@@ -97,9 +97,11 @@ class AreaCompleteness:
 
 
 def submitted_area_ids(round_: Round) -> set[int]:
-    """The areas that submitted their figures for the round. No submission model yet (issue 17, a later
-    part): nobody has submitted. When it comes, this one query is all that changes."""
-    return set()
+    """The areas whose submission for the round awaits review (submitted, not returned nor accepted):
+    one query. An accepted one counts as accepted through its frozen YearReview."""
+    return set(
+        Submission.objects.filter(round=round_, state=Submission.State.SUBMITTED).values_list("area_id", flat=True)
+    )
 
 
 def completeness(
