@@ -17,7 +17,7 @@ Each owed figure has one status, the area's year first: `accepted` when a review
 year (districts.models.YearReview), `submitted` when the area submitted it (see `submitted_area_ids`),
 else `entered` when the figure exists, `late` when it does not and the round is past due, `owed` else.
 
-Five queries for every area at once, whatever the number of areas, plans and figures.
+Six queries for every area at once, whatever the number of areas, plans and figures.
 """
 
 from __future__ import annotations
@@ -109,8 +109,7 @@ def completeness(
 ) -> list[AreaCompleteness]:
     """What every city and district (or the given areas) owes in the round, with each figure's status.
 
-    Five queries: areas (unless given), targets, figures, adjustments, frozen reviews (and the
-    submissions, when they exist).
+    Six queries: areas (unless given), targets, figures, adjustments, frozen reviews, submissions.
     """
     year = round_.year
     if areas is None:

@@ -78,10 +78,10 @@ def test_the_full_cycle(round_2025, users, yuexiu, gdp_target):
     with pytest.raises(indicator_services.BatchRejected) as held:
         write_gdp(analyst, value="1100", version=1)
     assert held.value.problems[0].code == "submitted" and "submitted for review" in held.value.problems[0].message
-    response = post("/values", analyst, {"area": YUEXIU, "indicator": "rd_share", "year": 2025, "value": "3"})
-    assert response.status_code == 409 and "submitted for review" in response.content.decode()
     with pytest.raises(ValidationError, match="submitted for review"):
         indicator_services.write_commentary(gdp_target, 2025, {"analysis_zh": "改"}, user=analyst)
+    response = post("/values", analyst, {"area": YUEXIU, "indicator": "rd_share", "year": 2025, "value": "3"})
+    assert response.status_code == 409 and response.json()["errors"][0]["code"] == "submitted"
     # The completeness board counts it as submitted.
     (state,) = completeness(round_2025, areas=[yuexiu])
     assert set(state.counts) and state.counts[Status.SUBMITTED] == len(state.figures)
@@ -179,3 +179,50 @@ def test_the_api_cycle(round_2025, users, yuexiu, gdp_target):
     assert post(base + "/reopen", reviewer, {"comment": "数据修订"}).json()["state"] == "open"
     assert post("/rounds/2025/areas/999999/submit", analyst).status_code in (404, 422)
     assert post("/rounds/2019/areas/440104/submit", analyst).status_code == 404
+
+
+def test_the_drill_down_pages(round_2025, users, yuexiu, gdp_target):
+    analyst, reviewer = Client(), Client()
+    analyst.force_login(users["district_analyst"])
+    reviewer.force_login(users["reviewer"])
+    page = f"/en/rounds/2025/{YUEXIU}/"
+    step = page + "submission/"
+    write_gdp(users["district_analyst"])
+
+    # Refused: the problems are listed and the comment typed is kept.
+    response = analyst.post(step, {"action": "submit", "comment": "请审核 keep me"})
+    body = response.content.decode()
+    assert response.status_code == 400 and "(rd_share)" in body and "commentary" in body and "keep me" in body
+    response = analyst.post(step, {"action": "explain", "indicator": "rd_share", "reason": ""})
+    assert response.status_code == 400
+    response = analyst.post(step, {"action": "explain", "indicator": "nope", "reason": "x"})
+    assert response.status_code == 400 and "No indicator with code nope" in response.content.decode()
+    assert analyst.post(step, {"action": "explain", "indicator": "rd_share", "reason": "未发布"}).status_code == 302
+
+    make_ready(round_2025, yuexiu, gdp_target, users["district_analyst"])
+    assert analyst.post(step, {"action": "submit", "comment": "请审核"}).status_code == 302
+    assert analyst.post(step, {"action": "accept", "confirm": "on"}).status_code == 403
+    assert reviewer.post(step, {"action": "bogus"}).status_code == 400
+    response = reviewer.post(step, {"action": "return", "comment": ""})
+    assert response.status_code == 400 and "Say why the submission is returned" in response.content.decode()
+    response = reviewer.post(step, {"action": "accept"})
+    assert response.status_code == 400 and "Tick the box" in response.content.decode()
+    assert reviewer.post(step, {"action": "accept", "confirm": "on"}).status_code == 302
+    assert reviewer.post(step, {"action": "return", "comment": "x"}).status_code == 409
+
+    body = reviewer.get(page).content.decode()
+    assert "Reopen" in body and "请审核" in body and "yuexiu" in body and "reviewer" in body
+    assert reviewer.post(step, {"action": "reopen", "comment": "修订"}).status_code == 302
+    assert Submission.objects.get().state == Submission.State.OPEN
+    assert Client().post(step, {"action": "submit"}).status_code == 302  # to the sign-in page
+    assert analyst.get(step).status_code == 405
+    assert analyst.post("/rounds/2025/999999/submission/", {"action": "submit"}).status_code == 404
+
+
+def test_the_submissions_list_and_drill_down_take_a_fixed_number_of_queries(
+    round_2025, users, client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(3):
+        assert client.get("/api/v1/rounds/2025/submissions").status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(f"/rounds/2025/{YUEXIU}/").status_code == 200
