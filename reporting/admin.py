@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from reporting.models import OwedAdjustment, Round
+from reporting.models import MissingReason, OwedAdjustment, Round, Submission
 
 
 @admin.register(Round)
@@ -24,6 +24,37 @@ class OwedAdjustmentAdmin(SimpleHistoryAdmin):
     list_select_related = ["round", "area", "indicator", "by"]
 
     # Added and waived on the round's page for the area (reporting.services), which checks what is owed.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# --- Submission and acceptance (issue 17 part 5): read-only here, the steps are the services' ---
+
+
+@admin.register(Submission)
+class SubmissionAdmin(SimpleHistoryAdmin):
+    list_display = ["round", "area", "state", "by", "at", "comment"]
+    list_filter = ["state", "round"]
+    list_select_related = ["round", "area", "by"]
+
+    # Submitted, returned, accepted and reopened on the round's page for the area (reporting.services),
+    # which checks who may and freezes or reopens the year with it.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MissingReason)
+class MissingReasonAdmin(SimpleHistoryAdmin):
+    list_display = ["round", "area", "indicator", "reason", "by", "at"]
+    list_filter = ["round"]
+    list_select_related = ["round", "area", "indicator", "by"]
+
     def has_add_permission(self, request):
         return False
 

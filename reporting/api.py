@@ -114,10 +114,11 @@ SubmissionStateName = Literal["open", "submitted", "returned", "accepted"]
 
 
 class NotReady(BaseModel):
-    """Why the area may not submit yet: every problem, each a sentence."""
+    """Why the area may not submit yet: every problem, each a sentence (or a body that is not JSON)."""
 
     detail: str = Field(examples=["Yuexiu cannot submit yet: 2 problems."])
-    problems: list[str] = Field(examples=[["No figure for R&D expenditure as a share of GDP (rd_share): …"]])
+    # Empty for a body that is not JSON at all (django-ninja's 400 "Cannot parse request body").
+    problems: list[str] = Field([], examples=[["No figure for R&D expenditure as a share of GDP (rd_share): …"]])
 
 
 STEP_ERRORS = {**ONE_ERRORS, 400: NotReady, 403: Problem, 409: Problem}

@@ -20,6 +20,7 @@ from districts.access import (
     can_edit_area,
     editable_area_ids,
     frozen_reviews,
+    held_years,
     may_review,
 )
 from districts.models import Area, YearReview
@@ -71,6 +72,8 @@ def _grid_context(
         "plans": plans_covering(area, year),
         "review": review,
         "frozen": review is not None and review.is_frozen,
+        # Submitted for review (the reporting round): held until a reviewer returns or accepts it.
+        "held": held_years({(area.pk, year)}).get((area.pk, year), ""),
         "can_write": can_edit_area(request.user, area),
         "can_review": may_review(request.user, area),
         "statuses": [(ValueStatus.PRELIMINARY, _("preliminary")), (ValueStatus.FINAL, _("final"))],

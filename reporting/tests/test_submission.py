@@ -80,6 +80,9 @@ def test_the_full_cycle(round_2025, users, yuexiu, gdp_target):
     assert held.value.problems[0].code == "submitted" and "submitted for review" in held.value.problems[0].message
     with pytest.raises(ValidationError, match="submitted for review"):
         indicator_services.write_commentary(gdp_target, 2025, {"analysis_zh": "改"}, user=analyst)
+    grid = Client()
+    grid.force_login(analyst)
+    assert "submitted for review" in grid.get(f"/en/entry/{YUEXIU}/2025/").content.decode()
     response = post("/values", analyst, {"area": YUEXIU, "indicator": "rd_share", "year": 2025, "value": "3"})
     assert response.status_code == 409 and response.json()["errors"][0]["code"] == "submitted"
     # The completeness board counts it as submitted.
