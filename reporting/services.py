@@ -179,6 +179,9 @@ def explain_missing(user: AnyUser, round_: Round, area: Area, indicator: Indicat
     """Record (or revise) why an owed figure of the area is not entered: the area may then submit without it."""
     if not may_submit(user, area):
         raise PermissionDenied(_("Only the analysts of %(area)s explain its missing figures.") % {"area": area.name})
+    submission = submission_of(round_, area)
+    if submission.state not in (Submission.State.OPEN, Submission.State.RETURNED):  # held or frozen, as figures
+        raise _wrong_state(submission, _("explain a missing figure"))
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the figure is missing.")})

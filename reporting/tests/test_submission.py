@@ -12,7 +12,7 @@ from accounts.models import ApiToken
 from districts.models import Area, YearReview
 from districts.roles import DISTRICT_ANALYST
 from indicators import services as indicator_services
-from indicators.models import Target
+from indicators.models import Indicator, Target
 from reporting import services
 from reporting.models import Submission
 from reporting.owed import Status, completeness
@@ -147,6 +147,8 @@ def test_wrong_states_and_roles_are_refused(round_2025, users, yuexiu, gdp_targe
         services.submit(analyst, round_2025, yuexiu)
     with pytest.raises(services.WrongState):
         services.reopen(reviewer, round_2025, yuexiu, "why not")
+    with pytest.raises(services.WrongState):  # held while submitted, as the figures are
+        services.explain_missing(analyst, round_2025, yuexiu, Indicator.objects.get(code="rd_share"), "late")
 
 
 def test_the_api_cycle(round_2025, users, yuexiu, gdp_target):

@@ -196,6 +196,8 @@ def _explain(request: HttpRequest, round_: Round, area: Area) -> HttpResponse:
                 services.explain_missing(request.user, round_, area, indicator, explain_form.cleaned_data["reason"])
             except PermissionDenied as exc:
                 return _area_page(request, round_, area, explain_form=explain_form, problems=[str(exc)], status=403)
+            except services.WrongState as exc:
+                return _area_page(request, round_, area, explain_form=explain_form, problems=exc.messages, status=409)
             except ValidationError as exc:
                 explain_form.add_error(None, exc)
             else:
