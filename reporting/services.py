@@ -21,7 +21,7 @@ from districts.models import Area
 from districts.reviews import freeze_year, reopen_year
 from gzplan.lib import freshness
 from indicators.models import Commentary, Indicator, Target
-from indicators.progress.engine import STATUS_LABELS
+from indicators.progress.engine import AT_RISK, NOT_ACHIEVED, OFF_TRACK, STATUS_LABELS
 from indicators.progress.evaluation import evaluate_values
 from reporting.models import MissingReason, OwedAdjustment, Round, Submission
 from reporting.owed import YEARLY_PLAN_KINDS, Why, completeness
@@ -119,7 +119,7 @@ def _adjust(user: AnyUser, round_: Round, area: Area, indicator: Indicator, reas
 # --- Submission and acceptance (issue 17 part 5) ---
 
 # The verdicts that need the area to say why and what it will do (原因分析, 下一步措施) before submitting.
-NEEDS_COMMENTARY = ("at_risk", "off_track", "not_achieved")
+NEEDS_COMMENTARY = (AT_RISK, OFF_TRACK, NOT_ACHIEVED)
 
 
 class WrongState(ValidationError):
