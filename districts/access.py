@@ -9,7 +9,7 @@ everywhere. Reading is public and not decided here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest
@@ -91,6 +91,32 @@ def frozen_message(review: YearReview) -> str:
         f"{review.area.name_en} {review.year} was reviewed by {who} on {review.reviewed_at:%Y-%m-%d} and is "
         "frozen; a reviewer must reopen it before its figures change."
     )
+
+
+# Holds on an area's year by an app above this one: given (area id, year) pairs, the held ones with the
+# message saying why. The reporting app registers its submissions at ready() (a year submitted for
+# review is held until a reviewer returns or accepts it): the figures' and commentary's write paths in
+# indicators ask here, and so never import reporting, which sits above them in the layers.
+YearHolds = Callable[[set[tuple[int, int]]], dict[tuple[int, int], str]]
+_year_holds: list[YearHolds] = []
+
+
+def register_year_holds(holds: YearHolds) -> None:
+    """Add a source of holds (once: registering it again changes nothing)."""
+    if holds not in _year_holds:
+        _year_holds.append(holds)
+
+
+def held_years(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """The (area id, year) pairs whose figures and commentary may not change now, besides frozen years,
+    each with the message saying why: one query per registered source, none when nothing is asked."""
+    wanted = set(pairs)
+    held: dict[tuple[int, int], str] = {}
+    if wanted:
+        for holds in _year_holds:
+            for pair, message in holds(wanted).items():
+                held.setdefault(pair, message)
+    return held
 
 
 def can_edit_area(user: AnyUser, area: Area | int) -> bool:

@@ -20,6 +20,8 @@ VIEW_MODELS = [
     ("indicators", "commentary"),
     ("reporting", "round"),
     ("reporting", "owedadjustment"),
+    ("reporting", "submission"),
+    ("reporting", "missingreason"),
 ]
 VIEW = [(app, f"view_{model}") for app, model in VIEW_MODELS]
 WRITE_VALUES = [("indicators", "add_reportedvalue"), ("indicators", "change_reportedvalue")]

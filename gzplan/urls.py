@@ -65,5 +65,6 @@ urlpatterns += i18n_patterns(
     path("rounds/<year:year>/", round_views.round_board, name="round"),
     path("rounds/<year:year>/<str:code>/", round_views.round_area, name="round-area"),
     path("account/reminders/", reminder_views.reminder_preference, name="reminder-preference"),
+    path("rounds/<year:year>/<str:code>/submission/", round_views.round_submission, name="round-submission"),
     prefix_default_language=False,
 )

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from districts.access import ALL, can_edit_area, editable_area_ids, frozen_message, frozen_reviews
+from districts.access import ALL, can_edit_area, editable_area_ids, frozen_message, frozen_reviews, held_years
 from districts.models import Area
 from gzplan.lib.numbers import plain_number
 from indicators import services
@@ -261,6 +261,8 @@ class ReportedValueForm(forms.ModelForm):
                     )
         for review in frozen_reviews(pairs).values():
             raise forms.ValidationError(frozen_message(review))
+        for message in held_years(pairs).values():
+            raise forms.ValidationError(message)
         return data
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from reporting.models import OwedAdjustment, ReminderPreference, ReminderSent, Round
+from reporting.models import MissingReason, OwedAdjustment, ReminderPreference, ReminderSent, Round, Submission
 
 
 @admin.register(Round)
@@ -53,3 +53,34 @@ class ReminderSentAdmin(admin.ModelAdmin):
 class ReminderPreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "reminders_enabled", "updated_at"]
     list_filter = ["reminders_enabled"]
+
+
+# --- Submission and acceptance (issue 17 part 5): read-only here, the steps are the services' ---
+
+
+@admin.register(Submission)
+class SubmissionAdmin(SimpleHistoryAdmin):
+    list_display = ["round", "area", "state", "by", "at", "comment"]
+    list_filter = ["state", "round"]
+    list_select_related = ["round", "area", "by"]
+
+    # Submitted, returned, accepted and reopened on the round's page for the area (reporting.services),
+    # which checks who may and freezes or reopens the year with it.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MissingReason)
+class MissingReasonAdmin(SimpleHistoryAdmin):
+    list_display = ["round", "area", "indicator", "reason", "by", "at"]
+    list_filter = ["round"]
+    list_select_related = ["round", "area", "indicator", "by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -8,3 +8,11 @@ class ReportingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reporting"
     verbose_name = _("Reporting rounds 报送轮次")
+
+    def ready(self) -> None:
+        # A year submitted for review is held: the figures' and commentary's write paths (indicators,
+        # below this app in the layers) ask districts.access.held_years, which asks this.
+        from districts.access import register_year_holds
+        from reporting.holds import submitted_years
+
+        register_year_holds(submitted_years)

@@ -188,3 +188,96 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} {self.area_id} {self.user_id} {self.kind}"
+
+
+# --- Submission and acceptance (issue 17 part 5): an area submits its round, a city reviewer accepts it ---
+
+
+class SubmissionState(models.TextChoices):
+    """open → submitted → returned → submitted … → accepted; accepted is reopened back to open."""
+
+    OPEN = "open", _("open 未报送")
+    SUBMITTED = "submitted", _("submitted 已报送")
+    RETURNED = "returned", _("returned 已退回")
+    ACCEPTED = "accepted", _("accepted 已审核")
+
+
+class Submission(models.Model):
+    """An area's submission of its figures and commentary for a round, and where the review of it stands.
+
+    Each step (submit, return, accept, reopen) saves the row with who, when and the step's comment; its
+    history (django-simple-history) keeps every step. Returning and reopening need a comment (the reason).
+    """
+
+    State = SubmissionState
+
+    round = models.ForeignKey(Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="submissions")
+    area = models.ForeignKey("districts.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("state"), max_length=16, choices=SubmissionState.choices, default=SubmissionState.OPEN)
+    comment = models.TextField(_("comment"), blank=True, help_text=_("Why this step: required to return or reopen."))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    _history_user: Any
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["round", "area__code"]
+        verbose_name = _("submission 报送")
+        verbose_name_plural = _("submissions 报送")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "area"],
+                name="submission_unique_per_round_area",
+                violation_error_message=_("This area already has a submission in this round."),
+            ),
+            models.CheckConstraint(condition=in_choices("state", SubmissionState), name="submission_state_known"),
+            models.CheckConstraint(
+                condition=~Q(state=SubmissionState.RETURNED) | ~Q(comment=""),
+                name="submission_returned_has_comment",
+                violation_error_message=_("Say why the submission is returned."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.area_id} {self.state}"
+
+
+class MissingReason(models.Model):
+    """Why an owed figure is not entered (说明): an analyst's explanation that lets the area submit without it."""
+
+    round = models.ForeignKey(Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey("districts.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(
+        "indicators.Indicator", verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    _history_user: Any
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["round", "area__code", "indicator__code"]
+        verbose_name = _("reason a figure is missing 缺报说明")
+        verbose_name_plural = _("reasons figures are missing 缺报说明")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "area", "indicator"],
+                name="missingreason_unique",
+                violation_error_message=_("This figure already has a reason in this round."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="missingreason_has_reason",
+                violation_error_message=_("Say why the figure is missing."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.area_id} {self.indicator_id}"

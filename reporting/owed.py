@@ -17,7 +17,7 @@ Each owed figure has one status, the area's year first: `accepted` when a review
 year (districts.models.YearReview), `submitted` when the area submitted it (see `submitted_area_ids`),
 else `entered` when the figure exists, `late` when it does not and the round is past due, `owed` else.
 
-Five queries for every area at once, whatever the number of areas, plans and figures.
+Six queries for every area at once, whatever the number of areas, plans and figures.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from districts.access import frozen_reviews
 from districts.models import Area
 from indicators.models import Indicator, Plan, ReportedValue, Target
-from reporting.models import OwedAdjustment, Round
+from reporting.models import OwedAdjustment, Round, Submission
 
 # Plans whose targets ask for yearly figures: a long-range vision (2035) states objectives, no yearly figures.
 YEARLY_PLAN_KINDS = (Plan.Kind.FIVE_YEAR, Plan.Kind.ANNUAL)
@@ -97,9 +97,11 @@ class AreaCompleteness:
 
 
 def submitted_area_ids(round_: Round) -> set[int]:
-    """The areas that submitted their figures for the round. No submission model yet (issue 17, a later
-    part): nobody has submitted. When it comes, this one query is all that changes."""
-    return set()
+    """The areas whose submission for the round awaits review (submitted, not returned nor accepted):
+    one query. An accepted one counts as accepted through its frozen YearReview."""
+    return set(
+        Submission.objects.filter(round=round_, state=Submission.State.SUBMITTED).values_list("area_id", flat=True)
+    )
 
 
 def completeness(
@@ -107,8 +109,7 @@ def completeness(
 ) -> list[AreaCompleteness]:
     """What every city and district (or the given areas) owes in the round, with each figure's status.
 
-    Five queries: areas (unless given), targets, figures, adjustments, frozen reviews (and the
-    submissions, when they exist).
+    Six queries: areas (unless given), targets, figures, adjustments, frozen reviews, submissions.
     """
     year = round_.year
     if areas is None:

@@ -369,7 +369,7 @@ class RowError(BaseModel):
     area: str
     indicator: str
     year: int
-    code: Literal["forbidden", "invalid", "frozen", "conflict"]
+    code: Literal["forbidden", "invalid", "frozen", "submitted", "conflict"]
     field: str = Field(examples=["version"])
     message: str
     current: ValueOut | None = Field(description="The stored figure, for a conflict")

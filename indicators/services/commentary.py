@@ -1,8 +1,8 @@
 """Writing commentary (原因分析, 下一步措施) on a target's year: the one write path for pages, API and admin.
 
 The same rules as for figures: the writer needs a role that writes figures and the target's area, a
-year the target's plan covers, and a year not reviewed (frozen). An empty text leaves nothing to say:
-clearing both analyses deletes the commentary, which its history keeps.
+year the target's plan covers, a year not reviewed (frozen) nor submitted for review (held). An empty
+text leaves nothing to say: clearing both analyses deletes the commentary, which its history keeps.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from districts.access import can_edit_area, frozen_message, frozen_reviews, may_write_values
+from districts.access import can_edit_area, frozen_message, frozen_reviews, held_years, may_write_values
 from indicators.models import Commentary, Target
 
 TEXT_FIELDS = ("analysis_zh", "measures_zh", "analysis_en", "measures_en")
@@ -34,6 +34,8 @@ def write_commentary(target: Target, year: int, texts: dict[str, str], *, user, 
         )
     for review in frozen_reviews({(target.plan.area_id, year)}).values():
         raise ValidationError({"year": frozen_message(review)})
+    for message in held_years({(target.plan.area_id, year)}).values():
+        raise ValidationError({"year": message})
     unknown = set(texts) - set(TEXT_FIELDS)
     if unknown:
         raise ValidationError({name: "Unknown field." for name in sorted(unknown)})

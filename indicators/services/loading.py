@@ -14,7 +14,7 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from districts.access import frozen_message, frozen_reviews
+from districts.access import frozen_message, frozen_reviews, held_years
 from indicators.models import PlanNote, ReportedValue, Target
 
 Outcome = Literal["created", "updated", "unchanged", "kept"]
@@ -67,6 +67,8 @@ def load_object(
     if isinstance(obj, ReportedValue):  # its area and year are in the natural key: they do not change here
         for review in frozen_reviews({(obj.area_id, obj.year)}).values():
             raise ValidationError(frozen_message(review))
+        for message in held_years({(obj.area_id, obj.year)}).values():
+            raise ValidationError(message)
     obj.full_clean()  # the model's own rules, with their messages, before the database's
     obj._change_reason = reason  # type: ignore[attr-defined]  # any model: django-simple-history reads it where kept
     with transaction.atomic():  # the row and its history, or neither

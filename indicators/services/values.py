@@ -17,7 +17,7 @@ from django.db.models.base import ModelState
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from districts.access import can_edit_area, frozen_message, frozen_reviews
+from districts.access import can_edit_area, frozen_message, frozen_reviews, held_years
 from districts.models import Area
 from gzplan.lib.cells import CONTROL_CHARACTERS
 from gzplan.lib.numbers import plain_number
@@ -55,6 +55,8 @@ def delete_values(values: Iterable[ReportedValue], *, user, reason: str) -> int:
             raise PermissionDenied(f"You may not delete the figures of area {value.area_id}.")
     for review in frozen_reviews({(v.area_id, v.year) for v in values}).values():
         raise ValidationError(frozen_message(review))
+    for message in held_years({(v.area_id, v.year) for v in values}).values():
+        raise ValidationError(message)
     with transaction.atomic():
         for value in values:
             value._change_reason = reason
@@ -103,7 +105,7 @@ VALUE_DETAIL_FIELDS = ("reference_year", "qualifier", "notation", "status", "sou
 
 @dataclass(slots=True)
 class RowProblem:
-    """Why one row of a batch was rejected. `code`: forbidden, invalid, frozen or conflict."""
+    """Why one row of a batch was rejected. `code`: forbidden, invalid, frozen, submitted or conflict."""
 
     index: int
     code: str
@@ -180,6 +182,8 @@ def plan_values(
     areas = {a.code: a for a in Area.objects.filter(code__in={r["area"] for r in rows})}
     indicators = {i.code: i for i in Indicator.objects.filter(code__in={r["indicator"] for r in rows})}
     frozen = frozen_reviews({(a.pk, r["year"]) for r in rows if (a := areas.get(r["area"]))})
+    # Submitted for review (reporting): held until a reviewer returns or accepts it.
+    held = held_years({(a.pk, r["year"]) for r in rows if (a := areas.get(r["area"]))})
     allowed: dict[int, bool] = {}
 
     keyed: list[tuple[int, dict, tuple]] = []
@@ -197,6 +201,8 @@ def plan_values(
                 problem = ("forbidden", "area", f"You may not write the figures of {area.code} {area.name_en}.")
             elif (area.id, row["year"]) in frozen:
                 problem = ("frozen", "year", frozen_message(frozen[(area.id, row["year"])]))
+            elif (area.id, row["year"]) in held:
+                problem = ("submitted", "year", held[(area.id, row["year"])])
         if problem:
             problems.append(RowProblem(index, *problem, row=row))
             continue

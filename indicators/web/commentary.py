@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from districts.access import AuthenticatedHttpRequest, can_edit_area, frozen_reviews, may_write_values
+from districts.access import AuthenticatedHttpRequest, can_edit_area, frozen_reviews, held_years, may_write_values
 from indicators import services
 from indicators.models import Commentary, Target
 from indicators.progress.evaluation import evaluate_values
@@ -51,7 +51,8 @@ def commentary_edit(request: AuthenticatedHttpRequest, pk: int, year: int) -> Ht
             "history": history,
             "may_write": may_write_values(request.user)
             and can_edit_area(request.user, target.plan.area_id)
-            and not frozen_reviews({(target.plan.area_id, year)}),
+            and not frozen_reviews({(target.plan.area_id, year)})
+            and not held_years({(target.plan.area_id, year)}),
         },
         status=400 if errors else 200,
     )

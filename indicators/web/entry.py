@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from districts import reviews
 from districts.access import (
     AnyUser,
     AuthenticatedHttpRequest,
@@ -20,6 +20,7 @@ from districts.access import (
     can_edit_area,
     editable_area_ids,
     frozen_reviews,
+    held_years,
     may_review,
 )
 from districts.models import Area, YearReview
@@ -71,6 +72,8 @@ def _grid_context(
         "plans": plans_covering(area, year),
         "review": review,
         "frozen": review is not None and review.is_frozen,
+        # Submitted for review (the reporting round): held until a reviewer returns or accepts it.
+        "held": held_years({(area.pk, year)}).get((area.pk, year), ""),
         "can_write": can_edit_area(request.user, area),
         "can_review": may_review(request.user, area),
         "statuses": [(ValueStatus.PRELIMINARY, _("preliminary")), (ValueStatus.FINAL, _("final"))],
@@ -186,25 +189,18 @@ def review_year(request: AuthenticatedHttpRequest, code: str, year: int) -> Http
     if not may_review(request.user, area):
         raise PermissionDenied(_("You may not review %(area)s.") % {"area": area.name})
     action = request.POST.get("action")
-    with transaction.atomic():
-        review = YearReview.objects.select_for_update().filter(area=area, year=year).first()
-        if action == "review":
-            review = review or YearReview(area=area, year=year)
-            review.reviewed_by, review.reviewed_at = request.user, timezone.now()
-            review.reopened_by, review.reopened_at, review.reopen_reason = None, None, ""
-            review._change_reason = "reviewed"
-            review.save()
-            messages.success(request, _("%(area)s %(year)s is reviewed: its figures are frozen.")
-                             % {"area": area.name, "year": year})  # fmt: skip
-        elif action == "reopen" and review is not None and review.is_frozen:
-            reason = request.POST.get("reason", "").strip()
-            if not reason:
-                messages.error(request, _("Say why the year is reopened."))
-                return redirect("entry-grid", code=area.code, year=year)
-            review.reopened_by, review.reopened_at, review.reopen_reason = request.user, timezone.now(), reason
-            review._change_reason = f"reopened: {reason}"
-            review.save()
-            messages.success(request, _("%(area)s %(year)s is reopened.") % {"area": area.name, "year": year})
+    if action == "review":
+        reviews.freeze_year(request.user, area, year)
+        messages.success(request, _("%(area)s %(year)s is reviewed: its figures are frozen.")
+                         % {"area": area.name, "year": year})  # fmt: skip
+    elif action == "reopen":
+        try:
+            reopened = reviews.reopen_year(request.user, area, year, request.POST.get("reason", ""))
+        except ValidationError:
+            messages.error(request, _("Say why the year is reopened."))
+        else:
+            if reopened is not None:
+                messages.success(request, _("%(area)s %(year)s is reopened.") % {"area": area.name, "year": year})
     return redirect("entry-grid", code=area.code, year=year)
 
 

@@ -190,5 +190,6 @@ def test_bad_rounds_are_refused_with_the_field(round_2025, users, fields, field,
 
 def test_completeness_takes_a_constant_number_of_queries(round_2025, django_assert_num_queries):
     round_2025 = type(round_2025).objects.get(pk=round_2025.pk)
-    with django_assert_num_queries(5):
+    # Areas, targets, figures, adjustments, frozen reviews, submissions awaiting review.
+    with django_assert_num_queries(6):
         completeness(round_2025)

@@ -22,3 +22,18 @@ class AdjustmentForm(forms.Form):
     action = forms.ChoiceField(label=_("action"), choices=OwedAdjustment.Action.choices)
     indicator = forms.SlugField(label=_("indicator code"), max_length=64)
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class SubmissionStepForm(forms.Form):
+    """A step of an area's submission; the comment is required to return and to reopen (the services say so)."""
+
+    action = forms.ChoiceField(choices=[(s, s) for s in ("submit", "return", "accept", "reopen")])
+    comment = forms.CharField(label=_("comment"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000,
+                              required=False)  # fmt: skip
+    confirm = forms.BooleanField(label=_("I confirm this freezes the area's figures for the year"), required=False)
+
+
+class MissingReasonForm(forms.Form):
+    indicator = forms.SlugField(label=_("indicator code"), max_length=64)
+    reason = forms.CharField(label=_("why the figure is missing"), widget=forms.Textarea(attrs={"rows": 2}),
+                             max_length=2000)  # fmt: skip

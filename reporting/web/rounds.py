@@ -10,14 +10,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from districts.access import may_review
 from districts.models import Area
 from indicators.models import Indicator
 from reporting import services
-from reporting.models import Round
+from reporting.models import MissingReason, Round, Submission
 from reporting.owed import MISSING, STATUS_LABELS, Status, completeness
-from reporting.web.forms import AdjustmentForm, RoundForm
+from reporting.web.forms import AdjustmentForm, MissingReasonForm, RoundForm, SubmissionStepForm
 
 
 def _refuse(request: HttpRequest, message: str, status: int) -> HttpResponse:
@@ -100,7 +104,29 @@ def round_area(request: HttpRequest, year: int, code: str) -> HttpResponse:
                     messages.success(request, _("Saved: %(indicator)s.") % {"indicator": indicator.name})
                     return redirect(f"{request.path}?kind={round_.kind}")
         status = 400
+    return _area_page(request, round_, area, form=form, status=status)
+
+
+def _area_page(
+    request: HttpRequest,
+    round_: Round,
+    area: Area,
+    *,
+    form: AdjustmentForm | None = None,
+    step_form: SubmissionStepForm | None = None,
+    explain_form: MissingReasonForm | None = None,
+    problems: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The drill-down: owed figures by status, adjustments, and the submission with its history."""
     (state,) = completeness(round_, areas=[area])
+    submission = services.submission_of(round_, area)
+    history = (
+        list(submission.history.select_related("history_user").order_by("-history_date", "-history_id"))
+        if submission.pk
+        else []
+    )
+    may_submit = services.may_submit(request.user, area)
     context = {
         "round": round_,
         "area": area,
@@ -108,7 +134,88 @@ def round_area(request: HttpRequest, year: int, code: str) -> HttpResponse:
         "counts": [(STATUS_LABELS[s], state.counts[s], s) for s in Status],
         "missing": state.missing,
         "others": [f for f in state.figures if f.status not in MISSING],
-        "form": form,
-        "may_adjust": may_adjust,
+        "form": form or AdjustmentForm(),
+        "may_adjust": services.may_adjust(request.user),
+        "submission": submission,
+        "history": history,
+        "explanations": MissingReason.objects.filter(round=round_, area=area).select_related("indicator", "by"),
+        "may_submit": may_submit and submission.state in (Submission.State.OPEN, Submission.State.RETURNED),
+        "may_explain": may_submit and submission.state in (Submission.State.OPEN, Submission.State.RETURNED),
+        "may_review": may_review(request.user, area),
+        "step_form": step_form or SubmissionStepForm(),
+        "explain_form": explain_form or MissingReasonForm(),
+        "problems": problems or [],
     }
     return render(request, "reporting/area.html", context, status=status)
+
+
+@require_POST
+def round_submission(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """A step of the area's submission (submit, return, accept, reopen) or a missing figure's reason.
+
+    Refused steps show the drill-down again with the problems and what was typed (400, 403 or 409)."""
+    round_ = _round_or_refusal(request, year)
+    if isinstance(round_, HttpResponse):
+        return round_
+    area = Area.objects.filter(code=code).first()
+    if area is None:
+        return _refuse(request, _("No area with code %(code)s.") % {"code": code}, 404)
+    if request.POST.get("action") == "explain":
+        return _explain(request, round_, area)
+    step_form = SubmissionStepForm(request.POST)
+    if not step_form.is_valid():
+        return _area_page(request, round_, area, step_form=step_form, status=400)
+    step, comment = step_form.cleaned_data["action"], step_form.cleaned_data["comment"]
+    if step == "accept" and not step_form.cleaned_data["confirm"]:
+        step_form.add_error("confirm", _("Tick the box to confirm that accepting freezes the year's figures."))
+        return _area_page(request, round_, area, step_form=step_form, status=400)
+    try:
+        STEPS[step](request.user, round_, area, comment)
+    except PermissionDenied as exc:
+        return _area_page(request, round_, area, step_form=step_form, problems=[str(exc)], status=403)
+    except services.WrongState as exc:
+        return _area_page(request, round_, area, step_form=step_form, problems=exc.messages, status=409)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            step_form.add_error("comment", exc.messages)
+            return _area_page(request, round_, area, step_form=step_form, status=400)
+        return _area_page(request, round_, area, step_form=step_form, problems=exc.messages, status=400)
+    messages.success(request, STEP_DONE[step] % {"area": area.name})
+    return redirect(f"{reverse('round-area', kwargs={'year': year, 'code': code})}?kind={round_.kind}")
+
+
+def _explain(request: HttpRequest, round_: Round, area: Area) -> HttpResponse:
+    explain_form = MissingReasonForm(request.POST)
+    if explain_form.is_valid():
+        indicator = Indicator.objects.filter(code=explain_form.cleaned_data["indicator"]).first()
+        if indicator is None:
+            explain_form.add_error("indicator", _("No indicator with code %(code)s.")
+                                   % {"code": explain_form.cleaned_data["indicator"]})  # fmt: skip
+        else:
+            try:
+                services.explain_missing(request.user, round_, area, indicator, explain_form.cleaned_data["reason"])
+            except PermissionDenied as exc:
+                return _area_page(request, round_, area, explain_form=explain_form, problems=[str(exc)], status=403)
+            except services.WrongState as exc:
+                return _area_page(request, round_, area, explain_form=explain_form, problems=exc.messages, status=409)
+            except ValidationError as exc:
+                explain_form.add_error(None, exc)
+            else:
+                messages.success(request, _("Saved: %(indicator)s.") % {"indicator": indicator.name})
+                url = reverse("round-area", kwargs={"year": round_.year, "code": area.code})
+                return redirect(f"{url}?kind={round_.kind}")
+    return _area_page(request, round_, area, explain_form=explain_form, status=400)
+
+
+STEPS = {
+    "submit": services.submit,
+    "return": services.return_to_area,
+    "accept": services.accept,
+    "reopen": services.reopen,
+}
+STEP_DONE = {
+    "submit": gettext_lazy("%(area)s's figures are submitted for review."),
+    "return": gettext_lazy("%(area)s's submission is returned."),
+    "accept": gettext_lazy("%(area)s's submission is accepted: its figures are frozen."),
+    "reopen": gettext_lazy("%(area)s's submission is reopened."),
+}
