@@ -52,7 +52,9 @@ def test_the_board_is_public_in_both_languages(round_2025, client):
 
 
 def test_the_board_takes_a_fixed_number_of_queries(round_2025, client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(10):
+    # The board's own ten, and the foot's data status: the latest year, the latest round and its
+    # completeness (kept in the read cache in production; recomputed here, inside the test's transaction).
+    with django_assert_max_num_queries(18):
         assert client.get("/en/rounds/2025/").status_code == 200
 
 

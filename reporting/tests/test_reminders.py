@@ -362,7 +362,7 @@ def test_the_notice_takes_a_fixed_number_of_queries(users, analysts, django_asse
         due_on=today + datetime.timedelta(days=7),
     )
     # The rounds, the analyst's areas, then completeness for those areas (targets, figures, adjustments,
-    # reviews), whatever the number of figures owed.
-    with django_assert_num_queries(6):
+    # reviews, submissions), whatever the number of figures owed.
+    with django_assert_num_queries(7):
         (notice,) = reminders.notices(analyst)
     assert notice.area.code == YUEXIU and notice.missing == len(missing_codes(notice.round, YUEXIU, today))
