@@ -94,6 +94,10 @@ class CachedReadsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        with freshness.declaring():
+            return self.answer(request)
+
+    def answer(self, request):
         key = self.key(request)
         if key is None:
             return self.get_response(request)

@@ -173,6 +173,8 @@ class Reading:
 
 
 _reading: contextvars.ContextVar[Reading | None] = contextvars.ContextVar("gzplan_reading", default=None)
+# What the request's view said it shows: key sets, or (areas, indicators) iterables kept unread until asked.
+_shown: contextvars.ContextVar[list | None] = contextvars.ContextVar("gzplan_shown", default=None)
 
 
 @contextmanager
@@ -193,12 +195,44 @@ def reads(*, areas: Iterable[int] = (), indicators: Iterable[int] = ()) -> None:
     """A view says that it shows the figures of these areas (or these indicators) only, before it
     reads them; the read is then cached until one of those changes, not until any figure does.
     A view that shows any other figure does not call this (or names those areas too)."""
+    shown = _shown.get()
     state = _reading.get()
     if state is None:
+        if shown is not None:
+            shown.append((areas, indicators))  # unread: only a page's foot asks (scope())
         return
     keys = {area_key(a) for a in areas} | {indicator_key(i) for i in indicators}
+    if shown is not None:
+        shown.append(keys)
     if keys:
         state.narrow(keys)
+
+
+def scope() -> tuple[set[int], set[int]] | None:
+    """The areas and indicators whose figures the request's view said it shows (`reads()`), or None when it
+    may show any figure. Something a page adds about the figures (its foot) keeps to these, so that the
+    page is the same cached or not, and its cached copy never outlives what the foot counts."""
+    shown = _shown.get()
+    if not shown:
+        return None
+    keys: set[str] = set()
+    for index, item in enumerate(shown):
+        if isinstance(item, tuple):  # read now, once: a lazy iterable was kept as given
+            item = shown[index] = {area_key(a) for a in item[0]} | {indicator_key(i) for i in item[1]}
+        keys |= item
+    if not keys:
+        return None
+    return ids_in(keys, "area"), ids_in(keys, "indicator")
+
+
+@contextmanager
+def declaring() -> Iterator[None]:
+    """Around a request: what its view says it shows (`reads()`), whether or not the answer is cached."""
+    token = _shown.set([])
+    try:
+        yield
+    finally:
+        _shown.reset(token)
 
 
 def request_key(kind: str, what: str) -> str:
