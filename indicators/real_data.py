@@ -518,7 +518,7 @@ class Loader:
                 )
             if len(listed) != head["projects"]:
                 raise head.error(
-                    f"{len(listed)} projects are listed ({rows}), the programme prints {head['projects']}", "projects"
+                    f"{len(listed)} listed ({rows}), the programme prints {head['projects']} projects", "projects"
                 )
             for column in INVESTMENT_COLUMNS:
                 added = sum(row[column] for row in listed)
