@@ -275,8 +275,24 @@ SCHEMAS: dict[str, dict[str, Callable[[str], Any]]] = {
         "source_ref": text,
         "note": text,
     },
+    # A plan's annex of major projects (重大建设项目): the printed total, each programme's row and, where the
+    # source lists them, its projects. Checked to add up; each programme is a target of the plan in targets.csv.
+    "major_projects.csv": {
+        "plan": required,
+        "programme": positive_int,  # empty on the total row
+        "number": positive_int,  # a project's number in its programme; empty on the total and programme rows
+        "name_zh": required,
+        "projects": positive_int,  # the number of projects printed for the total or programme
+        "total_investment": required_decimal,
+        "planned_investment": required_decimal,
+        "indicator": text,  # a programme's indicator: its target in targets.csv is the planned investment
+        "source": required,
+        "source_ref": text,
+        "note": text,
+    },
 }
 LOAD_ORDER = list(SCHEMAS)
+INVESTMENT_COLUMNS = ("total_investment", "planned_investment")
 
 
 def read_file(directory: Path, name: str) -> list[Row]:
@@ -372,6 +388,7 @@ class Loader:
         self.directory = directory
         self.rows = {name: read_file(directory, name) for name in LOAD_ORDER}
         self._read_plan_tables()
+        self._check_major_projects()
         self.changed = 0
         self.kept: list[str] = []
         self.counts: dict[str, int] = {}
@@ -444,6 +461,94 @@ class Loader:
         for row in self.rows["targets.csv"]:
             if row["target_year"] is None:
                 raise row.error("is required", "target_year")
+
+    def _check_major_projects(self) -> None:
+        """Check the annexes of major projects before anything is written: the projects listed under a programme
+        are all of them and add up to the programme's row, the programmes add up to the printed total (the
+        number of projects, the total and the planned investment), and each programme's planned investment is
+        the five-year target of its indicator in targets.csv."""
+        name = "major_projects.csv"
+        plans = {row["code"] for row in self.rows["plans.csv"]}
+        indicators = {row["code"] for row in self.rows["indicators.csv"]}
+        sources = {row["key"] for row in self.rows["sources.csv"]}
+        totals: dict[str, Row] = {}
+        programmes: dict[tuple[str, int], Row] = {}
+        projects: dict[tuple[str, int], list[Row]] = {}
+        for row in self.rows[name]:
+            if row["plan"] not in plans:
+                raise row.error(f"unknown plan {row['plan']!r}", "plan")
+            if row["source"] not in sources:
+                raise row.error(f"unknown source {row['source']!r}", "source")
+            if row["planned_investment"] > row["total_investment"]:
+                raise row.error(
+                    f"the planned investment {row['planned_investment']} exceeds the total investment "
+                    f"{row['total_investment']}",
+                    "planned_investment",
+                )
+            key = (row["plan"], row["programme"])
+            if row["programme"] is None:
+                if row["number"] is not None:
+                    raise row.error("a project needs the number of its programme", "programme")
+                if row["plan"] in totals:
+                    raise row.error(f"repeats the total of {row['plan']} (row {totals[row['plan']].number})")
+                totals[row["plan"]] = row
+            elif row["number"] is None:
+                if key in programmes:
+                    raise row.error(f"repeats programme {row['programme']} (row {programmes[key].number})", "programme")
+                programmes[key] = row
+            else:
+                projects.setdefault(key, []).append(row)
+            if row["number"] is None and row["projects"] is None:
+                raise row.error("is required: the number of projects printed", "projects")
+            if row["number"] is None and row["programme"] is not None and row["indicator"] not in indicators:
+                raise row.error(
+                    f"unknown indicator {row['indicator']!r}" if row["indicator"] else "is required", "indicator"
+                )
+        for key, listed in projects.items():
+            head = programmes.get(key)
+            if head is None:
+                raise listed[0].error(
+                    f"{key[0]} has no row for programme {key[1]} (list it above its projects)", "programme"
+                )
+            rows = f"rows {listed[0].number}–{listed[-1].number}" if len(listed) > 1 else f"row {listed[0].number}"
+            numbers = [row["number"] for row in listed]
+            if numbers != list(range(1, len(listed) + 1)):
+                raise head.error(
+                    f"its projects ({rows}) are numbered {numbers}, not 1 to {len(listed)} in order", "number"
+                )
+            if len(listed) != head["projects"]:
+                raise head.error(
+                    f"{len(listed)} listed ({rows}), the programme prints {head['projects']} projects", "projects"
+                )
+            for column in INVESTMENT_COLUMNS:
+                added = sum(row[column] for row in listed)
+                if added != head[column]:
+                    raise head.error(
+                        f"its projects ({rows}) add up to {added}, the programme prints {head[column]}", column
+                    )
+        for key, head in programmes.items():
+            if key[0] not in totals:
+                raise head.error(f"{key[0]} has no total row (the printed 合计)", "plan")
+        for plan, total in totals.items():
+            heads = [head for key, head in programmes.items() if key[0] == plan]
+            rows = ", ".join(str(head.number) for head in heads)
+            for column in ("projects", *INVESTMENT_COLUMNS):
+                added = sum(head[column] for head in heads)
+                if added != total[column]:
+                    raise total.error(
+                        f"the programmes (rows {rows}) add up to {added}, the total prints {total[column]}", column
+                    )
+        targets = {(row["plan"], row["indicator"]): row for row in self.rows["targets.csv"]}
+        for (plan, _), head in programmes.items():
+            target = targets.get((plan, head["indicator"]))
+            if target is None:
+                raise head.error(f"targets.csv has no target of {plan} for {head['indicator']!r}", "indicator")
+            if target["target_value"] != head["planned_investment"] or not target["cumulative"]:
+                raise target.error(
+                    f"a programme's target is its planned investment over the plan's years: cumulative, "
+                    f"{head['planned_investment']} ({name}, row {head.number})",
+                    "target_value",
+                )
 
     def lookup(self, row: Row, column: str, table: dict[str, Any], what: str, blank: bool = False):
         key = row[column]
@@ -525,6 +630,9 @@ class Loader:
             "plan notes": len(notes),
             "targets": len(self.rows["targets.csv"]),
             "values": len(self.rows["values.csv"]),
+            "major-project programmes": sum(
+                1 for row in self.rows["major_projects.csv"] if row["programme"] and row["number"] is None
+            ),
         }
         return self.counts
 

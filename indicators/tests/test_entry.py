@@ -54,9 +54,10 @@ def test_the_grid_lists_what_the_plans_track_and_saves_many_rows_at_once(account
     client = logged_in(accounts["haizhu_analyst"].user)
     page = client.get(GRID)
     codes = [row.indicator.code for row in page.context["rows"]]
-    assert sorted(codes) == sorted(
-        ["gdp_growth", "fixed_asset_investment", "fixed_asset_investment_growth", "industrial_output_growth"]
-    )
+    assert sorted(codes) == sorted([
+        "gdp_growth", "fixed_asset_investment", "fixed_asset_investment_growth", "industrial_output_growth",
+        "industrial_investment_growth", "it_services_growth", "exhibition_revenue",
+    ])  # fmt: skip
     gdp_growth = next(r for r in page.context["rows"] if r.indicator.code == "gdp_growth")
     assert gdp_growth.target.target_value == Decimal(6)
     html = page.content.decode()

@@ -183,6 +183,7 @@ def grow_tenfold():
         for i, ind in enumerate(indicators)
     )
     gdp = Indicator.objects.get(code="gdp")
+    real_gdp = set(ReportedValue.objects.filter(indicator=gdp, quarter=0).values_list("area_id", "year"))
     pages_areas = [a for a in areas if a.code in ("440100", "440104")]  # the pages the test opens
     ReportedValue.objects.bulk_create(
         ReportedValue(
@@ -191,7 +192,7 @@ def grow_tenfold():
         for ind, ind_areas in [*((i, pages_areas) for i in indicators), (gdp, areas)]
         for area in ind_areas
         for year in range(2011, 2024)
-        if not (ind == gdp and area.code == "440100" and year in (2020, 2023))
+        if not (ind == gdp and (area.pk, year) in real_gdp)
     )
 
 
