@@ -16,3 +16,10 @@ class ReportingConfig(AppConfig):
         from reporting.holds import submitted_years
 
         register_year_holds(submitted_years)
+        # A year reviewed or reopened on another path moves its submissions along (services.review_changed).
+        from django.db.models.signals import post_save
+
+        from districts.models import YearReview
+        from reporting.services import review_changed
+
+        post_save.connect(review_changed, sender=YearReview, dispatch_uid="reporting.review_changed")

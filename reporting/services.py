@@ -8,7 +8,10 @@ or ValidationError naming the field.
 
 from __future__ import annotations
 
+import contextvars
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.access import AnyUser, can_edit_area, may_review, may_write_values
-from districts.models import Area
+from districts.models import Area, YearReview
 from districts.reviews import freeze_year, reopen_year
 from gzplan.lib import freshness
 from indicators.models import Commentary, Indicator, Target
@@ -236,7 +239,8 @@ def accept(user: AnyUser, round_: Round, area: Area, comment: str = "") -> Submi
         submission = _locked(round_, area)
         if submission.state != Submission.State.SUBMITTED:
             raise _wrong_state(submission, _("accept"))
-        freeze_year(user, area, round_.year)
+        with _stepping():
+            freeze_year(user, area, round_.year)
         return _step(submission, user, Submission.State.ACCEPTED, comment)
 
 
@@ -250,8 +254,37 @@ def reopen(user: AnyUser, round_: Round, area: Area, reason: str) -> Submission:
         submission = _locked(round_, area)
         if submission.state != Submission.State.ACCEPTED:
             raise _wrong_state(submission, _("reopen"))
-        reopen_year(user, area, round_.year, reason)
+        with _stepping():
+            reopen_year(user, area, round_.year, reason)
         return _step(submission, user, Submission.State.OPEN, reason)
+
+
+_STEPPING: contextvars.ContextVar[bool] = contextvars.ContextVar("reporting_stepping", default=False)
+
+
+@contextmanager
+def _stepping() -> Iterator[None]:
+    """Around a review this module makes itself: the submission's own step follows, not review_changed's."""
+    token = _STEPPING.set(True)
+    try:
+        yield
+    finally:
+        _STEPPING.reset(token)
+
+
+def review_changed(sender, instance: YearReview, **kwargs) -> None:
+    """A year reviewed or reopened elsewhere (the entry grid's review, the admin console) moves the area's
+    submissions for that year with it, so that every path leaves the same state: frozen is accepted,
+    reopened is open again. Connected to YearReview's post_save by the app."""
+    if _STEPPING.get():
+        return
+    submissions = Submission.objects.select_for_update().filter(round__year=instance.year, area_id=instance.area_id)
+    if instance.is_frozen:
+        for submission in submissions.exclude(state=Submission.State.ACCEPTED):
+            _step(submission, instance.reviewed_by, Submission.State.ACCEPTED, "reviewed in the entry grid")
+    else:
+        for submission in submissions.filter(state=Submission.State.ACCEPTED):
+            _step(submission, instance.reopened_by, Submission.State.OPEN, instance.reopen_reason or "reopened")
 
 
 def _require_reviewer(user: AnyUser, area: Area) -> None:

@@ -232,3 +232,27 @@ def test_the_submissions_list_and_drill_down_take_a_fixed_number_of_queries(
     # The drill-down's own, and the foot's data status (see test_the_board_takes_a_fixed_number_of_queries).
     with django_assert_max_num_queries(18):
         assert client.get(f"/rounds/2025/{YUEXIU}/").status_code == 200
+
+
+def test_a_review_on_the_entry_grid_moves_the_submission_with_it(round_2025, users, yuexiu, gdp_target):
+    """Freezing the year on the entry grid accepts a submitted round; reopening it there opens it again: every
+    path leaves the same state, and the round's own steps are recorded once."""
+    analyst, reviewer = users["district_analyst"], users["reviewer"]
+    write_gdp(analyst)
+    make_ready(round_2025, yuexiu, gdp_target, analyst)
+    services.submit(analyst, round_2025, yuexiu)
+    client = Client()
+    client.force_login(reviewer)
+    assert client.post(f"/entry/{YUEXIU}/2025/review/", {"action": "review"}).status_code == 302
+    submission = Submission.objects.get(round=round_2025, area=yuexiu)
+    assert (submission.state, submission.by) == (Submission.State.ACCEPTED, reviewer)
+    assert YearReview.objects.frozen().filter(area=yuexiu, year=2025).exists()
+    response = client.post(f"/entry/{YUEXIU}/2025/review/", {"action": "reopen", "reason": "修正GDP"})
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert (submission.state, submission.comment) == (Submission.State.OPEN, "修正GDP")
+    # The round's own accept records one step, not two.
+    services.submit(analyst, round_2025, yuexiu)
+    services.accept(reviewer, round_2025, yuexiu)
+    states = [h.state for h in submission.history.order_by("history_date")]
+    assert states == ["submitted", "accepted", "open", "submitted", "accepted"]
