@@ -34,6 +34,6 @@ class SubmissionStepForm(forms.Form):
 
 
 class MissingReasonForm(forms.Form):
-    indicator = forms.SlugField(label=_("indicator code"), max_length=64)
+    indicator = forms.SlugField(label=_("missing figure"), max_length=64)
     reason = forms.CharField(label=_("why the figure is missing"), widget=forms.Textarea(attrs={"rows": 2}),
                              max_length=2000)  # fmt: skip

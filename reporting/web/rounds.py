@@ -6,6 +6,7 @@ area owes need the roles that may (reporting.services checks them).
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -127,6 +128,11 @@ def _area_page(
         else []
     )
     may_submit = services.may_submit(request.user, area)
+    explain_form = explain_form or MissingReasonForm()
+    # Only a figure that is missing can be explained: offer those, not a box for any code.
+    explain_form.fields["indicator"].widget = forms.Select(
+        choices=[(f.indicator.code, f"{f.indicator.name} ({f.indicator.code})") for f in state.missing]
+    )
     context = {
         "round": round_,
         "area": area,
@@ -143,7 +149,7 @@ def _area_page(
         "may_explain": may_submit and submission.state in (Submission.State.OPEN, Submission.State.RETURNED),
         "may_review": may_review(request.user, area),
         "step_form": step_form or SubmissionStepForm(),
-        "explain_form": explain_form or MissingReasonForm(),
+        "explain_form": explain_form,
         "problems": problems or [],
     }
     return render(request, "reporting/area.html", context, status=status)
