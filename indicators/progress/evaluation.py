@@ -65,10 +65,10 @@ def current_year() -> int:
     return timezone.localdate().year
 
 
-def spec_for(target: Target) -> TargetSpec:
-    """The engine's view of one target (its plan and indicator loaded)."""
+def spec_for(target: Target, year: int | None = None) -> TargetSpec:
+    """The engine's view of one target (its plan and indicator loaded), judged in `year` (default: this year)."""
     row = {field: _attribute(target, field) for field in [*SPEC_FIELDS.values(), *KEY_FIELDS]}
-    return _spec(row, current_year())
+    return _spec(row, year or current_year())
 
 
 def _attribute(obj, path: str):
@@ -77,13 +77,14 @@ def _attribute(obj, path: str):
     return obj
 
 
-def observations_by_series(targets, area_ids=None) -> dict[tuple, list[Observation]]:
+def observations_by_series(targets, area_ids=None, before: int | None = None) -> dict[tuple, list[Observation]]:
     """Every annual figure the targets need, grouped by (area id, indicator id): one query.
 
     The figures of each target's area for its indicator, the indicator a linked target
     moves with, and the level behind a growth rate; selected with subqueries on the
     targets' own query rather than lists of ids, which grow with the plan. `area_ids`
-    widens the areas (a district page also shows the city's figures).
+    widens the areas (a district page also shows the city's figures). `before` keeps the figures of
+    earlier years only: what was known when a report of that year was written.
     """
     needed = targets.order_by()
     areas = needed.values("plan__area_id") if area_ids is None else area_ids
@@ -99,6 +100,7 @@ def observations_by_series(targets, area_ids=None) -> dict[tuple, list[Observati
             ),
         )
         # The engine computes in floats: casting in SQL skips building a Decimal per figure.
+        .filter(**({"year__lt": before} if before else {}))
         .annotate(number=Cast("value", FloatField()))
         .values_list("area_id", "indicator_id", "year", "span_from", "reference_year", "number", "qualifier")
     )
@@ -129,16 +131,19 @@ def indicators_behind(indicator: int | None) -> Iterator[int]:
     )
 
 
-def evaluate_values(targets, series: dict[tuple, list[Observation]] | None = None) -> dict[int, Evaluation]:
+def evaluate_values(
+    targets, series: dict[tuple, list[Observation]] | None = None, year: int | None = None
+) -> dict[int, Evaluation]:
     """The verdict of every target of the queryset, by target id: two queries whatever its size.
 
-    Pass `series` (from observations_by_series) when the page has fetched the figures already.
+    Pass `series` (from observations_by_series) when the page has fetched the figures already, and
+    `year` to judge as in that year (which periods had closed; pass figures `before` it too).
     """
     if series is None:
-        series = observations_by_series(targets)
+        series = observations_by_series(targets, before=year)
     rows = targets.order_by().values(*SPEC_FIELDS.values(), *KEY_FIELDS)
     verdicts = {}
-    year = current_year()
+    year = year or current_year()
     for row in rows:
         area = row["plan__area_id"]
         verdicts[row["id"]] = evaluate(
