@@ -22,6 +22,7 @@ from districts.api import router as districts_router
 from gzplan.lib.apitools import refuse_unknown_query_parameters
 from indicators.api import router as indicators_router
 from reporting.api import router as reporting_router
+from reports.api import router as reports_router
 
 DESCRIPTION = """
 Guangzhou's plan indicators, targets and reported figures, and the verdict of each target
@@ -148,3 +149,4 @@ def not_found(request, rest: str = ""):
 api.add_router("/", districts_router)
 api.add_router("/", indicators_router)
 api.add_router("/", reporting_router)
+api.add_router("/", reports_router)

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "indicators",
     "reporting",
     "following",
+    "reports",
 ]
 # Synthetic data, benchmarks and the load test (bench/): a development tool, left out of the
 # production image, so the app is installed only where the package is there.
@@ -313,6 +314,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every page it lays out at INFO, and CSS it skips as errors: keep its warnings.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # The entry grid and imports ask for a confirming note when a figure moves by more than this
@@ -339,6 +342,11 @@ if GZPLAN_TASKS_BACKEND == "rq":
 # A job whose progress has not moved for this long is taken for dead (its worker was killed or lost):
 # the import is marked failed, nothing of it written, and the user may try again.
 GZPLAN_JOB_STALE_SECONDS = env_int("GZPLAN_JOB_STALE_SECONDS", 120)
+# Review reports (reports/): a plan with up to this many targets has its report made in the request
+# (a 30-target report takes about 3 s); a larger one is made by the worker, with progress. A report
+# still unmade after GZPLAN_REPORT_STALE_SECONDS lost its worker and is queued again when next asked for.
+GZPLAN_REPORT_IN_REQUEST_TARGETS = env_int("GZPLAN_REPORT_IN_REQUEST_TARGETS", 120)
+GZPLAN_REPORT_STALE_SECONDS = env_int("GZPLAN_REPORT_STALE_SECONDS", 900)
 # /health/ reports the queue unhealthy when a ready job has waited this long (no worker takes jobs).
 GZPLAN_QUEUE_WAIT_SECONDS = env_int("GZPLAN_QUEUE_WAIT_SECONDS", 300)
 # REDIS_URL (redis://host:6379/0): the caches that must be the same for every web process and the

@@ -18,6 +18,7 @@ from indicators.web import pages as indicator_views
 from indicators.web import plantables as plan_table_views
 from reporting.web import reminders as reminder_views
 from reporting.web import rounds as round_views
+from reports import views as report_views
 
 # Ids and years in paths are bounded as the database stores them: a larger number is a 404, not a 500.
 register_converter(IdConverter, "id")
@@ -58,6 +59,8 @@ urlpatterns += i18n_patterns(
     path("plans/new-from-table/", plan_table_views.new_from_table, name="plan-from-table"),
     path("plans/<slug:code>/", indicator_views.plan_detail, name="plan"),
     path("plans/<slug:code>/table.xlsx", indicator_views.plan_xlsx, name="plan-xlsx"),
+    path("plans/<slug:code>/report.pdf", report_views.report_file, {"fmt": "pdf"}, name="plan-report-pdf"),
+    path("plans/<slug:code>/report.docx", report_views.report_file, {"fmt": "docx"}, name="plan-report-docx"),
     path("following/", following_views.following, name="following"),
     path("following/follow/", following_views.follow, name="follow"),
     path("following/unfollow/", following_views.unfollow, name="unfollow"),

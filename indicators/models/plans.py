@@ -171,6 +171,24 @@ class Plan(BilingualName, models.Model):
     def covers(self, year: int) -> bool:
         return self.period_start <= year <= self.period_end
 
+    def report_kind(self, year: int) -> str:
+        """The review report the plan has in `year`: its final evaluation after the period, the mid-term
+        evaluation from a five-year plan's third year, else a progress report."""
+        if year > self.period_end:
+            return "final"
+        if self.kind == PlanKind.FIVE_YEAR and year >= self.period_start + 2:
+            return "midterm"
+        return "progress"
+
+    def reports(self, today: int) -> list[tuple[str, int]]:
+        """The review reports the plan has by `today`, (kind, year), newest first: the report of this
+        year, and for a five-year plan past its third year the mid-term evaluation of that year."""
+        found = [(self.report_kind(today), today)] if today >= self.period_start else []
+        midterm = self.period_start + 2
+        if self.kind == PlanKind.FIVE_YEAR and midterm < today and midterm <= self.period_end:
+            found.append(("midterm", midterm))
+        return found
+
 
 class PlanNote(models.Model):
     """A footnote printed under a plan's indicator table (注)."""

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from districts.models import Area
 from gzplan.lib import freshness
 from indicators.models import Indicator, Plan, ReportedValue, Target
-from indicators.progress.evaluation import evaluate_values, indicators_behind
+from indicators.progress.evaluation import current_year, evaluate_values, indicators_behind
 from indicators.spreadsheets import writing as exports
 from indicators.web import dashboards
 
@@ -68,6 +68,7 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
             "counts": dashboards.status_counts(rows),
             "notes": plan.notes.all(),
             "plans_by_area": _plans_near(plan),
+            "reports": plan.reports(current_year()),
         },
     )
 
