@@ -56,7 +56,8 @@ def plan_reports(request: HttpRequest, code: Code = Path(..., examples=["guangzh
         ReportDocument.objects.filter(plan=plan, state=ReportState.DONE).values_list("year", "language", "format")
     )
     items = []
-    for kind, year in plan.reports(current_year()):
+    evaluated = plan.reports(current_year()) if plan.targets.exists() else []  # no targets: nothing to evaluate
+    for kind, year in evaluated:
         files = []
         for language in ("zh-hans", "en"):
             with translation.override(language):

@@ -64,7 +64,7 @@ def figure(chart: Chart, labels: dict[str, str]) -> Figure:
         ax.plot(run_years, run_values, color=FIGURE_COLOUR, marker="o", markersize=4, linewidth=1.8,
                 label=labels["figures"] if first else None)  # fmt: skip
         first = False
-    if chart.path:
+    if len(chart.path) >= 2:  # a path of one point is the target itself, marked below
         ax.plot([p.year for p in chart.path], [p.value for p in chart.path], color=PATH_COLOUR, linestyle="--",
                 linewidth=1.2, label=labels["path"])  # fmt: skip
     if chart.target:

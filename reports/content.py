@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import Max
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from gzplan.lib.numbers import fmt, plain_number
 from indicators.models import Commentary, Plan, ReportedValue, Target
@@ -65,7 +65,8 @@ class Entry:
     attribute: str  # "binding", "anticipatory" or ""
     attribute_label: str
     baseline: str  # as printed, with its year
-    target: str  # as printed
+    target: str  # as printed (zh), or in English words (en)
+    target_printed: str  # as printed in the table (Chinese)
     target_value: float | None
     latest: str  # the figure judged, with its year and status, or a dash
     latest_value: float | None
@@ -138,6 +139,8 @@ class NoSuchReport(ValueError):
 
 def resolve_year(plan: Plan, year: int | None) -> int:
     """The year asked for, checked against the plan's reports (NoSuchReport names the ones there are)."""
+    if not Target.objects.filter(plan=plan).exists():
+        raise NoSuchReport(_("%(plan)s sets no targets: there is nothing to evaluate.") % {"plan": plan.code})
     choices = plan.reports(current_year())
     if year is None and choices:
         return choices[0][1]
@@ -279,7 +282,9 @@ def _build(plan: Plan, language: str, year: int) -> Report:
         summary=_summary(entries, kind),
         counts_header=counts_header,
         counts=counts,
-        slipped_heading=_("Targets not achieved") if kind == FINAL else _("Targets off track or at risk"),
+        slipped_heading=_("Targets not achieved")
+        if all(e.status == NOT_ACHIEVED for e in entries if e.status in SLIPPED)
+        else _("Targets not achieved, off track or at risk"),
         slipped=[_slipped_line(e) for e in entries if e.status in SLIPPED],
         sections=sections,
         table=entries,
@@ -311,7 +316,10 @@ def _entry(target, evaluation: Evaluation, observations, statuses, status_labels
     note = commentary.get((target.pk, evaluation.year)) or commentary.get((target.pk, None))
     analysis, analysis_lang = note.analysis(language) if note else ("", "")
     measures, measures_lang = note.measures(language) if note else ("", "")
-    unit = target.unit_label or (target.indicator.unit_en if english else target.indicator.unit_zh)
+    unit = (
+        (target.indicator.unit_en or target.unit_label) if english else (target.unit_label or target.indicator.unit_zh)
+    )
+    printed_target = target.target_notation or plain_number(target.target_value) or "–"
     name = target.indicator.name_en if english else (target.label_zh or target.indicator.name_zh)
     return Entry(
         target_id=target.pk,
@@ -323,8 +331,8 @@ def _entry(target, evaluation: Evaluation, observations, statuses, status_labels
         attribute=target.attribute,
         attribute_label=str(target.get_attribute_display()) if target.attribute else "–",
         baseline=_with_year(baseline, target.baseline_year) if baseline else "–",
-        target=target.target_notation
-        or (plain_number(target.target_value) if target.target_value is not None else "–"),
+        target=(_target_words(target, unit) if english else "") or printed_target,
+        target_printed=printed_target,
         target_value=_api_number(evaluation.target if evaluation.target is not None else target.target_value),
         latest=latest,
         latest_value=_api_number(evaluation.value),
@@ -339,6 +347,41 @@ def _entry(target, evaluation: Evaluation, observations, statuses, status_labels
         measures_lang=_other(measures_lang, language),
         chart=_chart(target, spec_for(target, year), observations, unit),
     )
+
+
+COMPARATOR_WORDS = {
+    "at_least": gettext_lazy("at least %(amount)s"),
+    "more_than": gettext_lazy("more than %(amount)s"),
+    "at_most": gettext_lazy("at most %(amount)s"),
+    "less_than": gettext_lazy("less than %(amount)s"),
+    "about": gettext_lazy("about %(amount)s"),
+}
+
+
+def _target_words(target: Target, unit: str) -> str:
+    """The target in words of the report's language ("at least 7.5 % a year on average, 2016–2020"), for
+    a report in a language other than the table's; "" when it has no figure of its own."""
+    if target.assigned_by:
+        return _("the target assigned by the %(by)s") % {"by": target.get_assigned_by_display()}
+    if target.linked_indicator_id:
+        name = target.linked_indicator.name if target.linked_indicator else ""
+        if target.linked_relation == "above":
+            return _("above %(name)s") % {"name": name}
+        return _("in step with %(name)s") % {"name": name}
+    if target.target_value is None:
+        return ""
+    number = plain_number(target.target_value)
+    amount = f"{number}{unit}" if unit in ("%", "‰") else f"{number} {unit}".strip()
+    phrase = COMPARATOR_WORDS.get(target.comparator)
+    amount = str(phrase) % {"amount": amount} if phrase else amount
+    years = {"amount": amount, "start": target.plan.period_start, "end": target.target_year}
+    if target.is_annual_average:
+        return _("%(amount)s a year on average, %(start)s–%(end)s") % years
+    if target.is_cumulative:
+        return _("%(amount)s in total, %(start)s–%(end)s") % years
+    if target.is_planning_scale:
+        return _("a planning scale of %(amount)s in %(end)s") % years
+    return _("%(amount)s in %(end)s") % years
 
 
 def _heading(row: str, name: str, unit: str) -> str:
@@ -423,7 +466,7 @@ def _counts(entries: list[Entry]) -> tuple[list[str], list[list[str]]]:
 
 
 def _slipped_line(entry: Entry) -> str:
-    return _("%(name)s: %(latest)s against the target %(target)s (%(status)s)") % {
+    return _("%(name)s: %(latest)s; target %(target)s (%(status)s)") % {
         "name": entry.name,
         "latest": entry.latest,
         "target": entry.target,
@@ -455,6 +498,7 @@ def _comparison(plan: Plan, targets: list[Target], year: int) -> tuple[Plan | No
         if old is None:
             continue
         verdict = verdicts[old.pk]
+        unit = target.indicator.unit_en if english else ""
         result = "–"
         if verdict.value is not None:
             result = _("%(figure)s (%(year)s)") % {
@@ -464,11 +508,11 @@ def _comparison(plan: Plan, targets: list[Target], year: int) -> tuple[Plan | No
         rows.append(
             Comparison(
                 name=target.indicator.name_en if english else (target.label_zh or target.indicator.name_zh),
-                previous_target=old.target_notation or "–",
+                previous_target=(_target_words(old, unit) if english else "") or old.target_notation or "–",
                 previous_result=result,
                 previous_status_label=verdict.label(translation.get_language()),
                 baseline=target.baseline_notation or "–",
-                target=target.target_notation or "–",
+                target=(_target_words(target, unit) if english else "") or target.target_notation or "–",
             )
         )
     return previous, rows

@@ -353,7 +353,7 @@ def docx(report: Report, progress: Progress = _ignore) -> bytes:
                 if english:
                     line = document.add_paragraph(style=no_indent)
                     _text(line, _("As printed:") + " ")
-                    _text(line, entry.printed, lang=zh_mark)
+                    _text(line, f"{entry.printed}，{entry.target_printed}", lang=zh_mark)
                 facts = [
                     (_("Attribute"), entry.attribute_label),
                     (_("Baseline"), entry.baseline),

@@ -68,7 +68,7 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
             "counts": dashboards.status_counts(rows),
             "notes": plan.notes.all(),
             "plans_by_area": _plans_near(plan),
-            "reports": plan.reports(current_year()),
+            "reports": plan.reports(current_year()) if rows else [],  # a plan without targets has nothing to evaluate
         },
     )
 

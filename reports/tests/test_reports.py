@@ -284,3 +284,20 @@ def test_charts_leave_gaps_and_start_level_axes_at_zero():
     assert len(lines) == 2  # two runs: no line across 2021
     share = content.Chart("%", "share", [content.Point(2020, 95.0), content.Point(2021, 97.0)], [], None)
     assert figure(share, {"figures": "f", "path": "p", "target": "t", "unit": "%"}).axes[0].get_ylim()[1] <= 100
+
+
+def test_a_plan_without_targets_has_no_report(client):
+    response = client.get("/en/plans/yuexiu-2035/report.pdf")
+    assert response.status_code == 404
+    assert "sets no targets" in response.content.decode()
+    assert _api(client, "/api/v1/plans/yuexiu-2035/reports")["items"] == []
+    assert "report.pdf" not in client.get("/en/plans/yuexiu-2035/").content.decode()
+
+
+def test_the_english_report_words_targets_in_english_and_quotes_the_table():
+    plan = Plan.objects.get(code=PLAN)
+    report = content.build(plan, "en")
+    growth = report.table[0]
+    assert growth.target == "at least 7.5% a year on average, 2016–2020"
+    assert growth.target_printed == "年均7.5以上"
+    assert report.slipped[0].startswith("GDP growth rate: 6 (2020), preliminary; target at least 7.5%")
