@@ -144,17 +144,30 @@ def sparkline(observations, width: int = 96, height: int = 24) -> str:
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+_ENGLISH_WORDS = re.compile(r"[A-Za-z]{2,}[ ,.'-]+[A-Za-z]{2,}[ ,.'-]+[A-Za-z]{2,}")  # three words: a sentence
 
 
 @register.simple_tag
 def lang_of(text) -> str:
     """` lang="…"` for a text stored in one language shown on a page of the other (a source's note, a
     plan's note): "en" for English on a Chinese page, "zh-Hans" for Chinese on an English page; "" when
-    the text is in the page's language, or has no words of either (WCAG 3.1.2, language of parts)."""
+    the text is in the page's language, or has no words of either (WCAG 3.1.2, language of parts). An
+    English note that quotes Chinese words is English; a Chinese text with a few Latin letters is Chinese."""
     text = str(text or "")
     english_page = (get_language() or "").startswith("en")
-    if english_page and _HAN.search(text):
+    if english_page and _HAN.search(text) and not _ENGLISH_WORDS.search(text):
         return mark_safe(' lang="zh-Hans"')
-    if not english_page and not _HAN.search(text) and _LATIN_WORD.search(text):
-        return mark_safe(' lang="en"')
+    if not english_page and (_ENGLISH_WORDS.search(text) or (not _HAN.search(text) and _LATIN_WORD.search(text))):
+        return mark_safe(' lang="en"')  # English, or an English note quoting Chinese words
     return ""
+
+
+@register.simple_tag
+def printed(text, default: str = "–") -> str:
+    """A cell as printed in the plan's table (a target, a baseline, a unit: Chinese), marked with its
+    `lang` when the page is in the other language; `default` when empty."""
+    text = str(text or "")
+    if not text:
+        return default
+    marked = lang_of(text)
+    return format_html("<span{}>{}</span>", marked, text) if marked else text

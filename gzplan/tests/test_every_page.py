@@ -1,0 +1,85 @@
+"""Every page kind, in both languages, at desktop and phone widths, checked in Chromium: one language per
+page (a sentence in the other language must carry its `lang`), no horizontal scroll on a phone, no
+console error (the harness fails on any), and no serious or critical accessibility violation by axe-core
+(the npm package's axe.min.js, kept under gzplan/tests/vendor and injected into each page)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gzplan.tests.browser import expect_status, screenshot
+
+AXE = (Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js").read_text(encoding="utf-8")
+
+# One address of each public page kind (the signed-in pages are checked by their own browser tests).
+PAGES = [
+    ("scorecard", "/"),
+    ("scorecard-13th", "/?plan=guangzhou-13th-fyp"),
+    ("districts", "/districts/"),
+    ("district", "/districts/440104/"),
+    ("indicators", "/indicators/"),
+    ("indicator", "/indicators/gdp/"),
+    ("plan", "/plans/guangzhou-14th-fyp/"),
+    ("plan-annual", "/plans/tianhe-2024/"),
+    ("rounds", "/rounds/"),
+    ("login", "/accounts/login/"),
+    ("not-found", "/plans/no-such-plan/"),
+]
+
+# Visible text outside any element marked with the other language: a Chinese page fails on three English
+# words in a row (a sentence), an English page on Chinese text that is not part of an English sentence (an
+# English note may quote the Chinese it explains).
+OTHER_LANGUAGE = """
+(english) => {
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const element = node.parentElement;
+    const text = node.textContent.replace(/\\s+/g, " ").trim();
+    if (!element || !text || element.closest("script, style, svg, canvas, code, [hidden]")) continue;
+    if (!element.getClientRects().length) continue;
+    const lang = (element.closest("[lang]")?.getAttribute("lang") || "").toLowerCase();
+    if (english ? lang.startsWith("zh") : lang.startsWith("en")) continue;
+    const sentence = /[A-Za-z]{2,}[ ,.'-]+[A-Za-z]{2,}[ ,.'-]+[A-Za-z]{2,}/.test(text);  // three English words
+    const other = english ? /[\\u3400-\\u9fff]/.test(text) && !sentence : sentence;
+    if (other) found.push(text.slice(0, 120));
+  }
+  return [...new Set(found)];
+}
+"""
+
+SERIOUS = """
+async () => {
+  const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ")}`);
+}
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1440, 390])
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_every_page_speaks_one_language_fits_a_phone_and_passes_axe(page, live_server, prefix, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    problems = []
+    for name, path in PAGES:
+        if name == "not-found":
+            expect_status(page, 404, url=live_server.url + prefix + path)
+        page.goto(live_server.url + prefix + path)
+        page.wait_for_load_state("networkidle")
+        other = page.evaluate(OTHER_LANGUAGE, bool(prefix))
+        problems += [f"{prefix}{path} at {width}px, other language: {text}" for text in other]
+        if width < 600:
+            scroll = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if scroll > 1:
+                problems.append(f"{prefix}{path} at {width}px scrolls sideways by {scroll}px")
+        page.evaluate(AXE)
+        problems += [f"{prefix}{path} at {width}px, axe: {v}" for v in page.evaluate(SERIOUS)]
+        screenshot(page, f"every-page-{name}-{'en' if prefix else 'zh'}-{width}")
+    assert not problems, "\n".join(problems)
