@@ -1,0 +1,86 @@
+"""No dead ends (issue 19, part 6): a bad query parameter shows the page's default view with a notice,
+pickers offer only what opens, error pages are the product's own, tables and history pages link onward,
+and the header links the API docs and the downloads."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from reporting.tests.conftest import round_2025, users  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.django_db
+
+# (address with a bad parameter, the same page without it, the notice in English, the notice in Chinese)
+BAD_PARAMETERS = [
+    ("/?plan=no-such-plan", "/", "There is no plan “no-such-plan”", "没有规划“no-such-plan”，现显示默认规划。"),
+    (
+        "/districts/440104/?plan=guangzhou-14th-fyp",  # a plan, but not Yuexiu's
+        "/districts/440104/",
+        "has no plan “guangzhou-14th-fyp”",
+        "没有规划“guangzhou-14th-fyp”，现显示其默认规划。",
+    ),
+    ("/districts/440104/?plan=nonexistent", "/districts/440104/", "has no plan “nonexistent”", "没有规划“nonexistent”"),
+    ("/indicators/gdp/?year=abc", "/indicators/gdp/", "“abc” is not a year", "“abc”不是年份"),
+    ("/indicators/gdp/?year=1900", "/indicators/gdp/", "no figures of this indicator for 1900", "没有1900年的数据"),
+    ("/indicators/gdp/?year=99999999999999999999", "/indicators/gdp/", "for 99999999999999999999", "没有9999"),
+    ("/indicators/gdp/?page=x", "/indicators/gdp/", "There is no page “x” of areas", "没有第“x”页"),
+    ("/indicators/gdp/?page=4000000", "/indicators/gdp/", "no page “4000000”", "没有第“4000000”页"),
+    ("/districts/?area=999999", "/districts/", "There is no area “999999”", "没有地区“999999”，请从列表中选择。"),
+]
+
+
+@pytest.mark.parametrize(("bad", "default", "english", "chinese"), BAD_PARAMETERS)
+def test_a_bad_parameter_shows_the_default_view_with_a_notice(client, bad, default, english, chinese):
+    for prefix, notice in (("/en", english), ("", chinese)):
+        response = client.get(prefix + bad)
+        assert response.status_code == 200, prefix + bad
+        html = response.content.decode()
+        assert '<p class="notice" role="status">' in html and notice in html
+        plain = client.get(prefix + default)
+        assert plain.status_code == 200
+        assert '<p class="notice"' not in plain.content.decode()
+        for name in ("plan", "year", "areas"):  # the default view's own choices
+            if name in plain.context:
+                assert response.context[name] == plain.context[name] or list(response.context[name]) == list(
+                    plain.context[name]
+                ), name
+        if "page" in plain.context:
+            assert response.context["page"].number == plain.context["page"].number == 1
+
+
+def test_the_notice_is_quoted_short_and_escaped(client):
+    html = client.get("/en/?plan=" + "<b>x</b>" * 20).content.decode()
+    assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html and "…" in html
+
+
+def test_a_page_with_a_notice_is_cached_for_its_own_address_only(client):
+    """The notice is part of the page, not a cookie: the next visitor of `/` never sees it."""
+    first = client.get("/en/?plan=nope")
+    assert "There is no plan" in first.content.decode() and not first.cookies
+    again = client.get("/en/?plan=nope")
+    assert "There is no plan" in again.content.decode()
+    assert "There is no plan" not in client.get("/en/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("bad", "notice"),
+    [
+        ("/en/rounds/2025/?kind=monthly", "“monthly” is not a kind of round"),
+        ("/en/rounds/2025/?kind=final", "There is no round of this kind for 2025"),
+        ("/en/rounds/2025/440104/?kind=monthly", "“monthly” is not a kind of round"),
+        ("/rounds/2025/?kind=monthly", "“monthly”不是报送轮次的类型（初步或最终），现显示该年最新的报送轮次。"),
+    ],
+)
+def test_a_bad_kind_of_round_shows_the_years_round(round_2025, client, bad, notice):  # noqa: F811
+    response = client.get(bad)
+    assert response.status_code == 200
+    assert notice in response.content.decode()
+    assert response.context["round"] == round_2025
+
+
+def test_a_change_to_a_round_of_a_bad_kind_is_still_refused(round_2025, users):  # noqa: F811
+    client = Client()
+    client.force_login(users["administrator"])
+    response = client.post("/en/rounds/2025/440104/?kind=monthly", {"action": "add"})
+    assert response.status_code == 400
