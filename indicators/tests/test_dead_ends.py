@@ -4,9 +4,12 @@ and the header links the API docs and the downloads."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
+from indicators.models import Plan
 from reporting.tests.conftest import round_2025, users  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +87,75 @@ def test_a_change_to_a_round_of_a_bad_kind_is_still_refused(round_2025, users): 
     client.force_login(users["administrator"])
     response = client.post("/en/rounds/2025/440104/?kind=monthly", {"action": "add"})
     assert response.status_code == 400
+
+
+def options(html: str, select_id: str) -> list[str]:
+    """The values a <select> offers."""
+    block = re.search(rf'<select id="{select_id}"[^>]*>(.*?)</select>', html, re.S)
+    assert block, select_id
+    return re.findall(r'<option value="([^"]*)"', block.group(1))
+
+
+@pytest.mark.parametrize("role", ["district_analyst", "city_analyst", "reviewer", "administrator"])
+def test_every_grid_the_entry_picker_offers_opens(users, role):  # noqa: F811
+    client = Client()
+    client.force_login(users[role])
+    html = client.get("/en/entry/").content.decode()
+    offered = options(html, "grid")
+    assert offered, role
+    for choice in offered:
+        response = client.get("/en/entry/", {"grid": choice})
+        assert response.status_code == 302, choice
+        assert client.get(response["Location"]).status_code == 200, choice
+
+
+def test_the_entry_picker_offers_only_the_years_a_plan_covers(users):  # noqa: F811
+    client = Client()
+    client.force_login(users["district_analyst"])  # Yuexiu's
+    offered = options(client.get("/en/entry/").content.decode(), "grid")
+    covered = {
+        year
+        for start, end in Plan.objects.filter(area__code="440104").values_list("period_start", "period_end")
+        for year in range(start, end + 1)
+    }
+    assert sorted(offered) == sorted(f"440104/{year}" for year in covered)
+
+
+def test_a_viewer_is_offered_no_grid_and_is_told_why(users):  # noqa: F811
+    client = Client()
+    client.force_login(users["viewer"])
+    html = client.get("/en/entry/").content.decode()
+    assert 'id="grid"' not in html and "None of your areas has a plan" in html
+
+
+@pytest.mark.parametrize("query", ["?grid=440104/1990", "?grid=440106/2024", "?grid=x", "?area=440104&year=abc"])
+def test_a_grid_not_offered_stays_on_the_picker_with_a_message(users, query):  # noqa: F811
+    client = Client()
+    client.force_login(users["district_analyst"])
+    response = client.get("/en/entry/" + query)
+    assert response.status_code == 200
+    assert "Choose one of your areas and a year one of its plans covers." in response.content.decode()
+
+
+def test_the_old_area_and_year_parameters_still_open_the_grid(users):  # noqa: F811
+    client = Client()
+    client.force_login(users["district_analyst"])
+    response = client.get("/en/entry/", {"area": "440104", "year": "2024"})
+    assert response.status_code == 302 and response["Location"] == "/en/entry/440104/2024/"
+
+
+@pytest.mark.parametrize("url", ["/", "/plans/guangzhou-14th-fyp/", "/districts/440104/", "/districts/440100/"])
+def test_every_plan_and_area_a_switch_offers_opens(client, url):
+    html = client.get("/en" + url).content.decode()
+    switches = {"plan-switch": "/en/?plan=", "district-switch": "/en/districts/?area=", "area-plan-switch": None}
+    tried = 0
+    for select_id, target in switches.items():
+        if f'id="{select_id}"' not in html:
+            continue
+        for value in options(html, select_id):
+            address = (target or f"/en{url}?plan=") + value
+            response = client.get(address, follow=True)
+            assert response.status_code == 200, address
+            assert '<p class="notice"' not in response.content.decode(), address
+            tried += 1
+    assert tried
