@@ -9,7 +9,7 @@ import re
 import pytest
 from django.test import Client
 
-from indicators.models import Plan
+from indicators.models import Plan, ReportedValue, Target
 from reporting.tests.conftest import round_2025, users  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +159,43 @@ def test_every_plan_and_area_a_switch_offers_opens(client, url):
             assert '<p class="notice"' not in response.content.decode(), address
             tried += 1
     assert tried
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_every_row_of_a_plan_table_links_its_indicator(client, prefix):
+    for code in ("guangzhou-14th-fyp", "guangzhou-13th-fyp", "yuexiu-14th-fyp"):
+        html = client.get(f"{prefix}/plans/{code}/").content.decode()
+        rows = re.findall(r'<th scope="row".*?</th>', html, re.S)
+        indicators = Target.objects.filter(plan__code=code).values_list("indicator__code", flat=True)
+        assert len(rows) == len(indicators) > 0
+        linked = {m for row in rows for m in re.findall(rf'href="{prefix}/indicators/([^/"]+)/"', row)}
+        assert all(re.search(rf'href="{prefix}/indicators/[^/"]+/"', row) for row in rows), code
+        assert linked == set(indicators)
+        for indicator in linked:
+            assert client.get(f"{prefix}/indicators/{indicator}/").status_code == 200
+
+
+def test_every_scorecard_row_links_its_indicator(client):
+    html = client.get("/en/").content.decode()
+    rows = re.findall(r'<th scope="row".*?</th>', html, re.S)
+    assert rows and all('href="/en/indicators/' in row for row in rows)
+
+
+def test_the_history_page_links_back_to_the_grid_and_the_indicator(users):  # noqa: F811
+    value = ReportedValue.objects.filter(area__code="440104", indicator__code="gdp", quarter=0).latest("year")
+    client = Client()
+    client.force_login(users["district_analyst"])  # Yuexiu's
+    html = client.get(f"/en/values/{value.pk}/").content.decode()
+    grid = f"/en/entry/440104/{value.year}/#row-gdp"
+    assert f'href="{grid}"' in html and 'href="/en/indicators/gdp/"' in html
+    assert client.get(grid.split("#")[0]).status_code == 200
+    zh = client.get(f"/values/{value.pk}/").content.decode()
+    assert f"返回越秀区{value.year}年数据填报" in zh and "：各地区数据" in zh
+
+
+def test_the_history_page_offers_no_grid_its_reader_cannot_open(users):  # noqa: F811
+    value = ReportedValue.objects.filter(area__code="440100", indicator__code="gdp", quarter=0).latest("year")
+    client = Client()
+    client.force_login(users["district_analyst"])  # Yuexiu's, not the city's
+    html = client.get(f"/en/values/{value.pk}/").content.decode()
+    assert "/en/entry/" not in html.split("<main")[1] and 'href="/en/indicators/gdp/"' in html

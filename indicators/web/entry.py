@@ -250,6 +250,9 @@ def value_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             and request.user.has_perm("indicators.delete_reportedvalue")
             and can_edit_area(request.user, value.area)
             and not frozen,
+            # The way back to the grid the figure is entered in, when it opens for this user.
+            "grid_opens": (can_edit_area(request.user, value.area) or may_review(request.user, value.area))
+            and bool(plans_covering(value.area, value.year)),
         },
     )
 
