@@ -199,3 +199,37 @@ def test_the_history_page_offers_no_grid_its_reader_cannot_open(users):  # noqa:
     client.force_login(users["district_analyst"])  # Yuexiu's, not the city's
     html = client.get(f"/en/values/{value.pk}/").content.decode()
     assert "/en/entry/" not in html.split("<main")[1] and 'href="/en/indicators/gdp/"' in html
+
+
+@pytest.mark.parametrize(
+    ("prefix", "downloads", "api"), [("", "数据下载", "接口文档"), ("/en", "Downloads", "API docs")]
+)
+def test_the_header_links_the_downloads_and_the_api_docs(client, prefix, downloads, api):
+    for url in ("/", "/indicators/gdp/", "/plans/guangzhou-14th-fyp/"):
+        html = client.get(prefix + url).content.decode()
+        nav = re.search(r'<nav aria-label="[^"]*">(.*?)</nav>', html, re.S).group(1)
+        assert f'<a href="{prefix}/downloads/">{downloads}</a>' in nav
+        assert f'<a href="/api/v1/docs">{api}</a>' in nav
+    assert client.get("/api/v1/docs").status_code == 200
+
+
+def links(html: str) -> list[str]:
+    main = html.split('<main id="main">')[1].split("</main>")[0]
+    return re.findall(r'href="([^"#]+)"', main)
+
+
+def test_every_link_of_the_downloads_page_answers(client, users):  # noqa: F811
+    html = client.get("/en/downloads/").content.decode()
+    assert "/export/everything" not in html and 'href="/en/accounts/login/?next=/en/downloads/"' in html
+    found = links(html)
+    assert "/api/v1/docs" in found and "/api/v1/values?format=sdmx" in found
+    assert "/en/indicators/gdp/data.csv" in found and "/en/plans/guangzhou-14th-fyp/table.xlsx" in found
+    for address in found:
+        assert client.get(address.replace("&amp;", "&")).status_code == 200, address
+    signed_in = Client()
+    signed_in.force_login(users["city_analyst"])
+    everything = [a for a in links(signed_in.get("/downloads/").content.decode()) if "/export/" in a]
+    assert everything == ["/export/everything.zip", "/export/everything.xlsx", "/export/everything.json"]
+    for address in everything:
+        assert signed_in.get(address).status_code == 200, address
+    assert "全部数据" in signed_in.get("/downloads/").content.decode()

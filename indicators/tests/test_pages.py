@@ -28,6 +28,7 @@ PAGES = [
     "/districts/440104/?plan=yuexiu-13th-fyp",
     "/districts/440115/",
     "/indicators/",
+    "/downloads/",
     "/indicators/gdp/",
     "/indicators/gdp/?year=2020",
     "/indicators/rd_share/",

@@ -89,6 +89,19 @@ def indicator_index(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/indicator_index.html", {"indicators": indicators})
 
 
+def downloads(request: HttpRequest) -> HttpResponse:
+    """Every download in one place: each indicator's figures and each plan's table as files, everything at
+    once (signed in), and the API for programs (JSON, CSV, SDMX)."""
+    return render(
+        request,
+        "indicators/downloads.html",
+        {
+            "indicators": Indicator.objects.order_by("category", "code"),
+            "plans": Plan.objects.select_related("area").order_by("area__level", "area__code", "-period_end", "kind"),
+        },
+    )
+
+
 # The page's list of every figure stops here (a province has thousands); the downloads have them all.
 ALL_VALUES_SHOWN = 100
 
