@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from indicators.models import Plan, ReportedValue, Target
+from indicators.web import dashboards
 from reporting.tests.conftest import round_2025, users  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -233,3 +234,46 @@ def test_every_link_of_the_downloads_page_answers(client, users):  # noqa: F811
     for address in everything:
         assert signed_in.get(address).status_code == 200, address
     assert "全部数据" in signed_in.get("/downloads/").content.decode()
+
+
+@pytest.mark.parametrize(("prefix", "title"), [("", "未找到"), ("/en", "Not found")])
+def test_a_missing_page_is_the_products_404(client, settings, prefix, title):
+    settings.DEBUG = False
+    response = client.get(prefix + "/no/such/page/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert f"<h1>{title}</h1>" in html and 'class="site"' in html and "Traceback" not in html
+
+
+@pytest.mark.parametrize(("prefix", "title"), [("", "出错了"), ("/en", "Something went wrong")])
+def test_a_server_error_is_the_products_500(settings, monkeypatch, prefix, title):
+    settings.DEBUG = False
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(dashboards, "plan_rows", broken)
+    client = Client(raise_request_exception=False)
+    response = client.get(prefix + "/plans/guangzhou-14th-fyp/")
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert f"<h1>{title}</h1>" in html and 'class="site"' in html
+    assert "a bug" not in html and "Traceback" not in html
+
+
+def test_the_500_page_needs_no_request_context(django_assert_num_queries):
+    """Django renders 500.html (and 400.html) without the request: no context processor, user or database."""
+    from django.template import loader
+
+    for name in ("500.html", "400.html"):
+        with django_assert_num_queries(0):
+            html = loader.get_template(name).render()
+        assert "<h1>" in html and 'href="/en/"' in html  # the tests' language: English
+
+
+@pytest.mark.parametrize(("prefix", "title"), [("", "请求有误"), ("/en", "Bad request")])
+def test_a_bad_host_is_the_products_400(client, settings, prefix, title):
+    settings.DEBUG = False
+    response = client.get(prefix + "/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert f"<h1>{title}</h1>" in response.content.decode()
