@@ -277,3 +277,16 @@ def test_a_bad_host_is_the_products_400(client, settings, prefix, title):
     response = client.get(prefix + "/", HTTP_HOST="evil.example")
     assert response.status_code == 400
     assert f"<h1>{title}</h1>" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["?year=abc", "?year=2019"])
+def test_a_report_that_cannot_be_had_links_back_to_the_plan(client, query):
+    response = client.get("/en/plans/guangzhou-14th-fyp/report.pdf" + query)
+    assert response.status_code in (400, 404)
+    assert 'href="/en/plans/guangzhou-14th-fyp/">The reports of' in response.content.decode()
+
+
+def test_a_year_without_a_round_links_back_to_the_rounds(client):
+    response = client.get("/en/rounds/2019/")
+    assert response.status_code == 404
+    assert '<a href="/en/rounds/">Reporting rounds</a>' in response.content.decode()

@@ -27,8 +27,10 @@ from reporting.web.forms import AdjustmentForm, MissingReasonForm, RoundForm, Su
 
 
 def _refuse(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    """A round or area that is not there: the reason, and the way back to the list of rounds."""
     title = _("Not found") if status == 404 else _("Bad request")
-    return render(request, "refusal.html", {"title": title, "problem": message}, status=status)
+    context = {"title": title, "problem": message, "back_url": reverse("rounds"), "back_label": _("Reporting rounds")}
+    return render(request, "refusal.html", context, status=status)
 
 
 def _round_or_refusal(request: HttpRequest, year: int) -> Round | HttpResponse:
