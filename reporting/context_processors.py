@@ -52,7 +52,7 @@ def _status(areas: set[int] | None, indicators: set[int] | None) -> dict[str, An
         figures = figures.filter(Q(area_id__in=areas) | Q(indicator_id__in=indicators))
     latest = figures.aggregate(year=Max("year"))["year"]
     found: dict[str, Any] = {"latest_year": latest, "round_year": None, "done": 0, "owed": 0, "percent": 0,
-                             "scoped": scoped}  # fmt: skip
+                             "scoped": scoped, "due_on": None}  # fmt: skip
     round_ = Round.objects.order_by("-year", "-created_at", "-pk").first()
     if round_ is not None:
         chosen = None
@@ -63,6 +63,7 @@ def _status(areas: set[int] | None, indicators: set[int] | None) -> dict[str, An
         done = sum(1 for figure in owed if figure.status in IN)
         found.update(
             round_year=round_.year,
+            due_on=round_.due_on,
             done=done,
             owed=len(owed),
             percent=round(100 * done / len(owed)) if owed else 0,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django import template
@@ -139,3 +140,21 @@ def sparkline(observations, width: int = 96, height: int = 24) -> str:
         last_x,
         last_y,
     )
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+@register.simple_tag
+def lang_of(text) -> str:
+    """` lang="…"` for a text stored in one language shown on a page of the other (a source's note, a
+    plan's note): "en" for English on a Chinese page, "zh-Hans" for Chinese on an English page; "" when
+    the text is in the page's language, or has no words of either (WCAG 3.1.2, language of parts)."""
+    text = str(text or "")
+    english_page = (get_language() or "").startswith("en")
+    if english_page and _HAN.search(text):
+        return mark_safe(' lang="zh-Hans"')
+    if not english_page and not _HAN.search(text) and _LATIN_WORD.search(text):
+        return mark_safe(' lang="en"')
+    return ""

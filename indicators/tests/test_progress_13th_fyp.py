@@ -127,7 +127,7 @@ def test_the_2020_figure_is_judged_and_the_verdict_says_which_year(verdicts):
     airport = verdicts[("guangzhou-13th-fyp", "8", 1)].evaluation
     assert (airport.year, airport.value) == (2020, 4377)
     assert airport.explanation_en == "2020: 4377 against 8000: not achieved."
-    assert airport.explanation_zh == "2020年:4377,目标8000:未完成。"
+    assert airport.explanation_zh == "2020年：4377，目标8000：未完成。"
 
 
 def test_a_target_reached_before_the_last_year_is_met_early(verdicts):
@@ -154,4 +154,4 @@ def test_the_planning_scale_is_neither_met_nor_missed(verdicts):
     assert population.evaluation.explanation_en == (
         "2020: 1800 against the planned scale of 1550: above the planned scale."
     )
-    assert population.evaluation.explanation_zh == "2020年:1800,目标规划规模1550:高于规划规模。"
+    assert population.evaluation.explanation_zh == "2020年：1800，目标规划规模1550：高于规划规模。"

@@ -44,7 +44,7 @@ class TestLevel:
         assert result.progress == pytest.approx(2.6 / 4.2)
         assert result.anticipated == pytest.approx(24.4 + 2 * 2.6 / 3)
         assert result.explanation_en.startswith("2023: 24.4 vs expected 24.32 on the way to 26 in 2025")
-        assert result.explanation_zh.startswith("2023年:24.4,按进度应为24.32,2025年目标26")
+        assert result.explanation_zh.startswith("2023年：24.4，按进度应为24.32，2025年目标26")
 
     def test_mid_period_behind_the_path_is_at_risk(self):
         result = evaluate(spec(CITY, "2"), series((2023, 23.8)))

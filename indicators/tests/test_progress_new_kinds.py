@@ -192,7 +192,7 @@ class TestAbove:
         result = evaluate(self.spec, every_year(6.2), self.gdp)
         assert (result.status, result.final) == (ACHIEVED, True)
         assert result.explanation_en == "2021–2025: 6.2 against above 6: achieved."
-        assert result.explanation_zh == "2021—2025年:6.2,目标高于6:已完成。"
+        assert result.explanation_zh == "2021—2025年：6.2，目标高于6：已完成。"
 
     def test_equal_at_the_end_is_not_achieved_though_in_step_would_be(self):
         assert evaluate(self.spec, every_year(6), self.gdp).status == NOT_ACHIEVED
@@ -286,7 +286,7 @@ class TestAssignedByTheNation:
         result = verdict(self.nation())
         assert result.status == "target_pending"
         assert result.explanation_en == "Target to be assigned by the nation; no figure recorded yet."
-        assert result.explanation_zh == "完成国家下达目标:下达目标值尚未录入。"
+        assert result.explanation_zh == "完成国家下达目标：下达目标值尚未录入。"
 
     def test_the_province_and_the_city_are_named_too(self):
         for level, words in [("province", "the province"), ("city", "the city")]:

@@ -233,9 +233,9 @@ KINDS = {
         [],
         "2023: 24.4 vs expected 24.32 on the way to 26 in 2025 (ratio of observed to required progress 1.03); "
         "at this pace 26.13 in 2025: on track.",
-        "2023年:24.4,按进度应为24.32,2025年目标26(实际进度与所需进度之比1.03);按此速度2025年将达26.13:进度正常。",
+        "2023年：24.4，按进度应为24.32，2025年目标26（实际进度与所需进度之比1.03）；按此速度2025年将达26.13：进度正常。",
         "2025: 25.9 against 26: not achieved.",
-        "2025年:25.9,目标26:未完成。",
+        "2025年：25.9，目标26：未完成。",
     ),
     "lower is better": (
         TargetSpec(2025, 2021, Decimal(20), direction="lower", baseline_value=Decimal(22), baseline_year=2020),
@@ -244,9 +244,9 @@ KINDS = {
         [],
         "2023: 23 vs expected 20.8 on the way to 20 in 2025 (ratio of observed to required progress -0.83); "
         "at this pace 23.67 in 2025: off track. Moving away from the target.",
-        "2023年:23,按进度应为20.8,2025年目标20(实际进度与所需进度之比-0.83);按此速度2025年将达23.67:进度滞后。偏离目标方向。",
+        "2023年：23，按进度应为20.8，2025年目标20（实际进度与所需进度之比-0.83）；按此速度2025年将达23.67：进度滞后。偏离目标方向。",
         "2025: 19 against 20: achieved.",
-        "2025年:19,目标20:已完成。",
+        "2025年：19，目标20：已完成。",
     ),
     "average growth": (
         TargetSpec(2025, 2021, Decimal(6), comparator="about", measure="growth", annual_average=True),
@@ -255,9 +255,9 @@ KINDS = {
         [],
         "2021–2023: 4.53 vs expected 6 on the way to about 6 in 2025 (ratio of observed to required progress 0.75): "
         "at risk. 3 of 5 years.",
-        "2021—2023年:4.53,按进度应为6,2025年目标约6(实际进度与所需进度之比0.75):有风险。已有3年数据(共5年)。",
+        "2021—2023年：4.53，按进度应为6，2025年目标约6（实际进度与所需进度之比0.75）：有风险。已有3年数据（共5年）。",
         "2021–2025: 6.2 against about 6: achieved.",
-        "2021—2025年:6.2,目标约6:已完成。",
+        "2021—2025年：6.2，目标约6：已完成。",
     ),
     "period total": (
         TargetSpec(2025, 2021, Decimal(110), comparator="at_least", measure="flow", cumulative=True),
@@ -266,10 +266,10 @@ KINDS = {
         [],
         "2021–2022: 41 vs expected 44 on the way to at least 110 in 2025 (ratio of observed to required progress "
         "0.93); at this pace 102.5 in 2025: at risk. 2 of 5 years.",
-        "2021—2022年:41,按进度应为44,2025年目标不低于110(实际进度与所需进度之比0.93);按此速度2025年将达102.5:有风险。"
-        "已有2年数据(共5年)。",
+        "2021—2022年：41，按进度应为44，2025年目标不低于110（实际进度与所需进度之比0.93）；按此速度2025年将达102.5：有风险。"
+        "已有2年数据（共5年）。",
         "2021–2025: 115 against at least 110: achieved.",
-        "2021—2025年:115,目标不低于110:已完成。",
+        "2021—2025年：115，目标不低于110：已完成。",
     ),
     "in step with GDP": (
         TargetSpec(2025, 2021, measure="growth", linked=True, annual_average=True),
@@ -277,9 +277,9 @@ KINDS = {
         [Observation(2025, Decimal("7.9"), 2021)],
         [*_yearly((2021, 8), (2022, 3)), Observation(2025, Decimal(6), 2021)],
         "2021–2022: 6 against in step with 5.47 in 2025: on track.",
-        "2021—2022年:6,2025年目标与5.47同步:进度正常。",
+        "2021—2022年：6，2025年目标与5.47同步：进度正常。",
         "2021–2025: 7.9 against in step with 6: achieved.",
-        "2021—2025年:7.9,目标与6同步:已完成。",
+        "2021—2025年：7.9，目标与6同步：已完成。",
     ),
 }
 # The shape every verdict on figures takes: when, the figure, the target (and mid-period the path,
@@ -290,8 +290,8 @@ EN_SHAPE = re.compile(
     r": (?P<label>[a-z ]+)\.( (?P<notes>.+)\.)?"
 )
 ZH_SHAPE = re.compile(
-    r"(?P<when>\d{4}(—\d{4})?)年:(?P<value>[^,]+),(按进度应为[^,]+,)?(\d{4}年)?目标(?P<target>[^:(;]+)"
-    r"(\(实际进度与所需进度之比[^)]+\))?(;按此速度\d{4}年将达[^:]+)?:(?P<label>[^。]+)。((?P<notes>.+)。)?"
+    r"(?P<when>\d{4}(—\d{4})?)年：(?P<value>[^，]+)，(按进度应为[^，]+，)?(\d{4}年)?目标(?P<target>[^：（；]+)"
+    r"(（实际进度与所需进度之比[^）]+）)?(；按此速度\d{4}年将达[^：]+)?：(?P<label>[^。]+)。((?P<notes>.+)。)?"
 )
 
 
@@ -325,7 +325,7 @@ def test_the_chinese_explanation_is_the_catalogue_s_translation_of_the_english_s
         sentence = gettext("%(when)s: %(value)s against %(target)s: %(label)s.")
         year = pgettext("a year", "%(year)s") % {"year": 2025}
         label = pgettext("status", "achieved")
-    assert (sentence, year, label) == ("%(when)s:%(value)s,目标%(target)s:%(label)s。", "2025年", "已完成")
+    assert (sentence, year, label) == ("%(when)s：%(value)s，目标%(target)s：%(label)s。", "2025年", "已完成")
     assert result.explanation_zh == sentence % {"when": year, "value": "26.1", "target": "26", "label": label}
     assert result.label_zh == label
 

@@ -42,7 +42,7 @@ def test_a_target_to_reach_met_in_an_earlier_year_is_achieved_though_the_last_fi
     result = evaluate(TRADE, [Observation(2019, 10001), Observation(2020, 9530)])
     assert (result.status, result.final, result.year, result.value) == (ACHIEVED, True, 2020, 9530)
     assert result.explanation_en == "2020: 9530 against 10000: achieved. Met early: reached in 2019 (10001)."
-    assert result.explanation_zh == "2020年:9530,目标10000:已完成。2019年已达10001，提前完成。"
+    assert result.explanation_zh == "2020年：9530，目标10000：已完成。2019年已达10001，提前完成。"
 
 
 def test_met_early_mid_period_is_on_track_and_says_so():

@@ -35,9 +35,16 @@ class TargetRow:
 
     @property
     def latest(self) -> Observation | None:
-        """The latest figure reported for one year (not a period total or average)."""
-        singles = [o for o in self.series if o.is_single_year]
+        """The latest figure reported for one year (not a period total or average) within the plan's period,
+        or before it (the baseline: `latest_is_baseline`); never one of a year after the plan."""
+        end = self.target.plan.period_end
+        singles = [o for o in self.series if o.is_single_year and o.measured_year <= end]
         return singles[-1] if singles else None
+
+    @property
+    def latest_is_baseline(self) -> bool:
+        latest = self.latest
+        return latest is not None and latest.measured_year < self.target.plan.period_start
 
 
 def _sorted(observations) -> list[Observation]:
@@ -78,6 +85,33 @@ def commentary_for(commentaries) -> dict[tuple[int, int | None], Commentary]:
     for item in commentaries.order_by("target_id", "year"):
         found[(item.target_id, item.year)] = found[(item.target_id, None)] = item
     return found
+
+
+@dataclass(slots=True)
+class Coverage:
+    """How much of a plan is known: targets with a figure, and with one for the latest year reported."""
+
+    total: int
+    with_figure: int
+    latest_year: int | None
+    at_latest: int
+
+    @property
+    def without_figure(self) -> int:
+        return self.total - self.with_figure
+
+
+def coverage(rows: list[TargetRow]) -> Coverage:
+    """What the rows' figures cover (no query): the latest single-year figure of each target's series."""
+    latest = [row.latest for row in rows]
+    years = [figure.measured_year for figure in latest if figure is not None]
+    newest = max(years, default=None)
+    return Coverage(
+        total=len(rows),
+        with_figure=len(years),
+        latest_year=newest,
+        at_latest=sum(1 for year in years if year == newest),
+    )
 
 
 def status_counts(rows: list[TargetRow]) -> list[tuple[str, int]]:

@@ -50,6 +50,7 @@ def district(request: HttpRequest, code: str) -> HttpResponse:
             "plan": plan,
             "rows": rows,
             "counts": dashboards.status_counts(rows),
+            "coverage": dashboards.coverage(rows),
             "charts": charts,
             "chart_data": [chart for _, chart in charts],
             "areas": area.neighbourhood(),

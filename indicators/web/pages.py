@@ -53,6 +53,7 @@ def scorecard(request: HttpRequest) -> HttpResponse:
             "plan": plan,
             "rows": rows,
             "counts": dashboards.status_counts(rows),
+            "coverage": dashboards.coverage(rows),
             "plans_by_area": _plans_near(plan, areas),
             "areas": areas,  # the district switch
             "notices": notices,
