@@ -42,7 +42,7 @@ run: install
 	DEBUG=1 $(PY) manage.py load_real_data
 	DEBUG=1 $(PY) manage.py create_local_admin
 	@test -s $(LOCAL_SECRET_KEY) || (umask 077; $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $(LOCAL_SECRET_KEY))
-	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(if $(filter DEBUG=1,$(SERVE_ENV)),,$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0)
 	@echo "Serving gzplan at http://127.0.0.1:$(PORT)/ (admin console: /admin/, API docs: /api/v1/docs), with a task worker"
 	@echo "$(if $(filter DEBUG=1,$(SERVE_ENV)),DEBUG on: Django's debug pages.,DEBUG off as in production; make run DEBUG=1 for Django's debug pages.)"
 	$(SERVE_ENV) $(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
