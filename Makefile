@@ -1,5 +1,6 @@
 # The README's commands. `make run` serves the real data on the embedded SQLite
-# database, with the task worker that runs imports; `make test` runs the whole suite on SQLite and on PostgreSQL.
+# database as production does (DEBUG off; `make run DEBUG=1` for Django's debug pages), with the task
+# worker that runs imports; `make test` runs the whole suite on SQLite and on PostgreSQL.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
@@ -24,13 +25,28 @@ lock:
 	  .venv-lock/bin/pip freeze --exclude-editable | grep -v "^gzplan"; } > requirements.lock
 	rm -rf .venv-lock
 
+# `make run` serves as production does, on plain HTTP on this machine: DEBUG off (the product's own error
+# pages, never Django's debug pages with settings and code), static files collected into var/static and
+# served by WhiteNoise, a secret key made once for this checkout (var/local-secret-key) unless SECRET_KEY
+# is set. `make run DEBUG=1` serves with Django's debug pages instead.
+DEBUG ?=
+LOCAL_SECRET_KEY := var/local-secret-key
+ifneq ($(filter 1 true yes on,$(DEBUG)),)
+SERVE_ENV := DEBUG=1
+else
+SERVE_ENV := DEBUG=0 SECRET_KEY="$${SECRET_KEY:-$$(cat $(LOCAL_SECRET_KEY))}" SECURE_SSL="$${SECURE_SSL:-false}"
+endif
+
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_real_data
 	DEBUG=1 $(PY) manage.py create_local_admin
+	@test -s $(LOCAL_SECRET_KEY) || (umask 077; $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $(LOCAL_SECRET_KEY))
+	$(if $(filter DEBUG=1,$(SERVE_ENV)),,$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0)
 	@echo "Serving gzplan at http://127.0.0.1:$(PORT)/ (admin console: /admin/, API docs: /api/v1/docs), with a task worker"
-	DEBUG=1 $(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "$(if $(filter DEBUG=1,$(SERVE_ENV)),DEBUG on: Django's debug pages.,DEBUG off as in production; make run DEBUG=1 for Django's debug pages.)"
+	$(SERVE_ENV) $(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(SERVE_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install migrations-check imports typecheck test-sqlite test-postgres
 

@@ -54,6 +54,7 @@ urlpatterns += i18n_patterns(
     path("districts/", district_views.district_index, name="district-index"),
     path("districts/<str:code>/", district_views.district, name="district"),
     path("indicators/", indicator_views.indicator_index, name="indicator-index"),
+    path("downloads/", indicator_views.downloads, name="downloads"),
     path("indicators/<slug:code>/", indicator_views.indicator_detail, name="indicator"),
     path("indicators/<slug:code>/data.<str:fmt>", indicator_views.indicator_data, name="indicator-data"),
     path("plans/new-from-table/", plan_table_views.new_from_table, name="plan-from-table"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -13,9 +14,12 @@ from reports import content, services
 from reports.models import ReportState
 
 
-def _refuse(request: HttpRequest, message: str, status: int) -> HttpResponse:
+def _refuse(request: HttpRequest, message: str, status: int, plan: Plan) -> HttpResponse:
+    """A report that cannot be had: the reason, and the way back to the plan, whose page lists the reports there are."""
     title = _("Not found") if status == 404 else _("Bad request")
-    return render(request, "refusal.html", {"title": title, "problem": message}, status=status)
+    context = {"title": title, "problem": message, "back_url": reverse("plan", args=[plan.code]),
+               "back_label": _("The reports of %(plan)s") % {"plan": plan.name}}  # fmt: skip
+    return render(request, "refusal.html", context, status=status)
 
 
 def report_language() -> str:
@@ -27,11 +31,13 @@ def report_file(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     plan = get_object_or_404(Plan.objects.select_related("area", "source_document"), code=code)
     text = request.GET.get("year", "").strip()
     if text and not (text.isascii() and text.isdigit() and len(text) == 4):
-        return _refuse(request, _("“%(year)s” is not a year: give four digits, such as 2026.") % {"year": text}, 400)
+        return _refuse(
+            request, _("“%(year)s” is not a year: give four digits, such as 2026.") % {"year": text}, 400, plan
+        )
     try:
         obtained = services.obtain(plan, report_language(), fmt, int(text) if text else None)
     except content.NoSuchReport as problem:
-        return _refuse(request, str(problem), 404)
+        return _refuse(request, str(problem), 404, plan)
     document = obtained.document
     if document.state == ReportState.DONE:
         response = HttpResponse(bytes(document.data or b""), content_type=services.FORMATS[fmt][0])

@@ -23,8 +23,7 @@ PUBLIC = [
     f"/districts/?area={NUL}",
     f"/en/indicators/gdp/?year={NUL}", f"/en/indicators/gdp/?page={NUL}", f"/en/indicators/?q={NUL}",
     f"/en/plans/{NUL}/", f"/en/plans/x{NUL}/", f"/en/indicators/gdp/data.csv?x={NUL}", f"/en/?{NUL}=1",
-    "/en/indicators/gdp/?page=100000000000000000000", "/en/indicators/gdp/?page=1e20", "/en/indicators/gdp/?page=-3",
-    "/en/indicators/gdp/?year=99999999999999999999", "/en/entry/440105/99999999999999999999/",
+    "/en/entry/440105/99999999999999999999/",
     "/en/values/100000000000000000000/", "/en/imports/99999999999999999999999/", "/en/entry/440105/0/",
     f"/api/v1/values?area={NUL}", f"/api/v1/values?plan={NUL}", f"/api/v1/values?indicator={NUL}",
     "/api/v1/values?limit=1&offset=100000000000000000000", f"/api/v1/series/gdp?area={NUL}",
@@ -44,6 +43,14 @@ ADMIN = [
 ]  # fmt: skip
 
 
+# A page's query parameter that names nothing shows the page's default view with a notice (issue 19).
+FALLBACK = [
+    "/en/indicators/gdp/?page=100000000000000000000", "/en/indicators/gdp/?page=1e20", "/en/indicators/gdp/?page=-3",
+    "/en/indicators/gdp/?year=99999999999999999999", "/en/indicators/gdp/?year=1e20", "/en/?plan=x",
+    "/en/districts/440104/?plan=x", "/en/districts/?area=x",
+]  # fmt: skip
+
+
 @pytest.fixture
 def anyone() -> Client:
     return Client(raise_request_exception=False)
@@ -58,6 +65,14 @@ def test_bad_addresses_and_queries_are_4xx(anyone, url):
     if NUL in url and response.status_code in (400, 422):
         assert b"control character" in response.content
     assert ReportedValue.objects.count() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", FALLBACK)
+def test_bad_page_queries_show_the_default_view_with_a_notice(anyone, url):
+    response = anyone.get(url)
+    assert response.status_code == 200, (url, response.status_code, response.content[:300])
+    assert b'<p class="notice" role="status">' in response.content
 
 
 @pytest.mark.django_db

@@ -16,6 +16,8 @@ PAGES = [
     ("district-yuexiu-13th", "/districts/440104/?plan=yuexiu-13th-fyp", 10),
     ("district-guangzhou", "/districts/440100/", 1),
     ("indicators", "/indicators/", 0),
+    ("downloads", "/downloads/", 0),
+    ("scorecard-unknown-plan", "/?plan=nonexistent", 0),  # the default plan, with a notice
     ("indicator-gdp", "/indicators/gdp/", 3),
     ("indicator-rd-share", "/indicators/rd_share/", 3),
     ("plan-guangzhou-13th", "/plans/guangzhou-13th-fyp/", 0),

@@ -35,8 +35,7 @@ def test_a_district_analyst_enters_a_year_and_the_dashboard_shows_it(page, live_
     analyst(django_user_model, "haizhu-analyst", "440105")
     log_in(page, live_server, "haizhu-analyst", "/en/entry/")
     expect(page.locator("h1")).to_have_text("Enter figures")
-    page.select_option("#area", "440105")
-    page.fill("#year", "2024")
+    page.select_option("#grid", "440105/2024")  # only the years Haizhu's plans cover are offered
     page.click("text=Open the grid")
     expect(page.locator("h1")).to_contain_text("Haizhu: figures for 2024")
     page.fill("#gdp_growth-value", "６.３")  # full-width, as typed with a Chinese input method

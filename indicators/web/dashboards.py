@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.http import Http404
-
 from districts.models import Area
 from gzplan.lib import freshness
 from indicators.models import Commentary, Plan, PlanKind, Target
@@ -145,12 +143,8 @@ def table_rows(rows: list[TargetRow]) -> list[list[TargetRow]]:
     return list(grouped.values()) + loose
 
 
-def plan_named(plans: list[Plan], code: str | None, default_among: list[Plan] | None = None) -> Plan | None:
-    """The plan a `?plan=` code names among `plans` (Http404 if none); without a code, the default
-    plan among `default_among` (all of `plans` unless given)."""
-    if not code:
-        return default_plan(plans if default_among is None else default_among)
-    plan = next((p for p in plans if p.code == code), None)
-    if plan is None:
-        raise Http404("No such plan here")
-    return plan
+def plan_named(plans: list[Plan], code: str | None) -> tuple[Plan | None, bool]:
+    """The plan a `?plan=` code names among `plans`, else the default plan among them; and whether the
+    code named none of them (the page then says so, and shows the default)."""
+    plan = next((p for p in plans if p.code == code), None) if code else None
+    return (plan, False) if plan is not None else (default_plan(plans), bool(code))

@@ -4,25 +4,38 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from districts.models import Area
+from gzplan.lib.notices import quoted
 from gzplan.lib.numbers import fmt
 from indicators.web import dashboards
 
 
 def district_index(request: HttpRequest) -> HttpResponse:
-    """The district switch: `?area=<code>` goes to that area's page; without it, the list of areas."""
-    code = request.GET.get("area")
+    """The district switch: `?area=<code>` goes to that area's page; without it, or with a code of no
+    area, the list of areas (with a notice saying the code named none)."""
+    code = request.GET.get("area", "").strip()
+    notices = []
     if code:
-        area = get_object_or_404(Area, code=code)
-        return redirect("district", code=area.code)
-    return render(request, "districts/index.html", {"areas": Area.objects.order_by("level", "code")})
+        area = Area.objects.filter(code=code).first()
+        if area is not None:
+            return redirect("district", code=area.code)
+        notices.append(_("There is no area “%(code)s”: choose one from the list.") % {"code": quoted(code)})
+    return render(
+        request, "districts/index.html", {"areas": Area.objects.order_by("level", "code"), "notices": notices}
+    )
 
 
 def district(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(Area.objects.select_related("parent"), code=code)
     plans = list(area.plans.order_by("-period_end", "kind"))
-    plan = dashboards.plan_named(plans, request.GET.get("plan"))
+    asked = request.GET.get("plan", "").strip()
+    plan, unknown = dashboards.plan_named(plans, asked)
+    notices = []
+    if unknown:
+        notices.append(_("%(area)s has no plan “%(code)s”: its default plan is shown.")
+                       % {"area": area.name, "code": quoted(asked)})  # fmt: skip
     parent = area.parent  # selected with the area: no query
     city = parent if parent is not None and parent.level == Area.Level.CITY else None
     rows = dashboards.plan_rows(plan, city=city) if plan else []
@@ -41,6 +54,7 @@ def district(request: HttpRequest, code: str) -> HttpResponse:
             "charts": charts,
             "chart_data": [chart for _, chart in charts],
             "areas": area.neighbourhood(),
+            "notices": notices,
         },
     )
 

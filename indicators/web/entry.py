@@ -27,7 +27,7 @@ from districts.models import Area, YearReview
 from gzplan.lib.numbers import parse_number, plain_number
 from indicators import services
 from indicators.domain import year_in_range
-from indicators.models import RejectedEdit, ReportedValue, ValueStatus
+from indicators.models import Plan, RejectedEdit, ReportedValue, ValueStatus
 from indicators.web.grid import GridRow, grid_rows, jump_too_large, plans_covering
 
 
@@ -37,26 +37,44 @@ def _areas_for(user: AnyUser) -> QuerySet[Area]:
     return areas if scope is None else areas.filter(pk__in=scope)
 
 
+def grids_open_to(user: AnyUser) -> list[tuple[Area, list[int]]]:
+    """The entry grids the user may open, by area: the areas they enter or review figures for, each with
+    the years its plans cover (latest first), so the picker offers no area or year that ends on an error
+    page. Areas without a plan are left out. Two queries (and the user's scope, once per request)."""
+    areas = [a for a in _areas_for(user) if can_edit_area(user, a) or may_review(user, a)]
+    if not areas:
+        return []
+    periods = Plan.objects.all() if area_scope(user) is None else Plan.objects.filter(area__in=areas)
+    years: dict[int, set[int]] = {}
+    for area_id, start, end in periods.values_list("area_id", "period_start", "period_end"):
+        years.setdefault(area_id, set()).update(y for y in range(start, end + 1) if year_in_range(y))
+    return [(a, sorted(years[a.pk], reverse=True)) for a in areas if years.get(a.pk)]
+
+
 @login_required
 def entry_index(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Choose an area and a year."""
-    areas = list(_areas_for(request.user))
-    if request.GET.get("area") and request.GET.get("year"):
-        try:
-            year = int(request.GET["year"])
-        except ValueError:
-            year = 0
-        area = next((a for a in areas if a.code == request.GET["area"]), None)
-        if area and year_in_range(year):
-            return redirect("entry-grid", code=area.code, year=year)
-        messages.error(request, _("Choose one of your areas and a year."))
+    """Choose an area's year among those that have a grid (`?grid=<area code>/<year>`; `?area=&year=` too)."""
+    grids = grids_open_to(request.user)
+    wanted = request.GET.get("grid", "")
+    code, _slash, year_text = wanted.rpartition("/") if wanted else (request.GET.get("area", ""), "", "")
+    year_text = year_text if wanted else request.GET.get("year", "")
+    if code or year_text:
+        year = int(year_text) if year_text.isascii() and year_text.isdigit() and len(year_text) <= 4 else 0
+        if any(area.code == code and year in years for area, years in grids):
+            return redirect("entry-grid", code=code, year=year)
+        messages.error(request, _("Choose one of your areas and a year one of its plans covers."))
     editable = editable_area_ids(request.user)
+    default_year = timezone.localdate().year - 1
+    first_area_years = grids[0][1] if grids else []
     return render(
         request,
         "indicators/entry_index.html",
         {
-            "areas": areas,
-            "year": timezone.localdate().year - 1,
+            "grids": grids,
+            # Chosen at first: last year in the first area if a plan covers it, else its latest covered year.
+            "chosen": (grids[0][0].code, default_year if default_year in first_area_years else first_area_years[0])
+            if grids
+            else None,
             "can_write": editable is None or bool(editable),
         },
     )
@@ -232,6 +250,9 @@ def value_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             and request.user.has_perm("indicators.delete_reportedvalue")
             and can_edit_area(request.user, value.area)
             and not frozen,
+            # The way back to the grid the figure is entered in, when it opens for this user.
+            "grid_opens": (can_edit_area(request.user, value.area) or may_review(request.user, value.area))
+            and bool(plans_covering(value.area, value.year)),
         },
     )
 

@@ -9,9 +9,11 @@ from typing import NamedTuple
 from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from districts.models import Area
 from gzplan.lib import freshness
+from gzplan.lib.notices import quoted
 from indicators.models import Indicator, Plan, ReportedValue, Target
 from indicators.progress.evaluation import current_year, evaluate_values, indicators_behind
 from indicators.spreadsheets import writing as exports
@@ -30,14 +32,17 @@ def _plans_near(plan: Plan | None, areas: list[Area] | None = None) -> list[tupl
 
 
 def scorecard(request: HttpRequest) -> HttpResponse:
-    """Home: one plan at a glance, by default the city's latest five-year plan."""
+    """Home: one plan at a glance, by default the city's latest five-year plan.
+
+    An unknown `?plan=` shows the default plan with a notice saying so, not an error page (the notice is
+    part of the page, so the answer may be cached for its address like any other)."""
     code = request.GET.get("plan")
-    if code:
-        plan = Plan.objects.select_related("area").filter(code=code).first()
-        if plan is None:
-            raise Http404("No such plan here")
-    else:
-        plans = Plan.objects.select_related("area")
+    plans = Plan.objects.select_related("area")
+    plan = plans.filter(code=code).first() if code else None
+    notices = []
+    if code and plan is None:
+        notices.append(_("There is no plan “%(code)s”: the default plan is shown.") % {"code": quoted(code)})
+    if plan is None:
         plan = dashboards.default_plan(list(plans.filter(area__level=Area.Level.CITY)) or list(plans))
     rows = dashboards.binding_first(dashboards.plan_rows(plan)) if plan else []
     areas = plan.area.neighbourhood() if plan else []
@@ -51,6 +56,7 @@ def scorecard(request: HttpRequest) -> HttpResponse:
             "coverage": dashboards.coverage(rows),
             "plans_by_area": _plans_near(plan, areas),
             "areas": areas,  # the district switch
+            "notices": notices,
         },
     )
 
@@ -84,6 +90,19 @@ def indicator_index(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/indicator_index.html", {"indicators": indicators})
 
 
+def downloads(request: HttpRequest) -> HttpResponse:
+    """Every download in one place: each indicator's figures and each plan's table as files, everything at
+    once (signed in), and the API for programs (JSON, CSV, SDMX)."""
+    return render(
+        request,
+        "indicators/downloads.html",
+        {
+            "indicators": Indicator.objects.order_by("category", "code"),
+            "plans": Plan.objects.select_related("area").order_by("area__level", "area__code", "-period_end", "kind"),
+        },
+    )
+
+
 # The page's list of every figure stops here (a province has thousands); the downloads have them all.
 ALL_VALUES_SHOWN = 100
 
@@ -113,17 +132,26 @@ class _AreaPage:
     has_next: bool
 
     @classmethod
-    def of(cls, number_text: str | None) -> _AreaPage:
+    def of(cls, number_text: str | None) -> tuple[_AreaPage, str | None]:
+        """The page `?page=` asks for; a page that is not there: the first, with a notice saying so."""
         try:
             number = int(number_text or 1)
         except ValueError:
-            raise Http404("No such page") from None
-        if not 1 <= number <= MAX_PAGE:
-            raise Http404("No such page")
+            number = 0
+        page = cls.numbered(number) if 1 <= number <= MAX_PAGE else None
+        if page is not None:
+            return page, None
+        notice = _("There is no page “%(page)s” of areas: the first page is shown.") % {
+            "page": quoted(number_text or "")
+        }
+        return cls.numbered(1) or cls(1, [], False), notice
+
+    @classmethod
+    def numbered(cls, number: int) -> _AreaPage | None:
         start = (number - 1) * AREAS_PER_PAGE
         areas = list(Area.objects.order_by("level", "code")[start : start + AREAS_PER_PAGE + 1])
         if not areas and number > 1:
-            raise Http404("No such page")
+            return None
         return cls(number, areas[:AREAS_PER_PAGE], len(areas) > AREAS_PER_PAGE)
 
     has_previous = property(lambda self: self.number > 1)
@@ -168,13 +196,26 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     years = sorted(row["year"] for row in by_year if row["single_years"])
     values_count = sum(row["figures"] for row in by_year)
-    try:
-        year = int(request.GET["year"]) if request.GET.get("year") else (years[-1] if years else None)
-    except ValueError:
-        raise Http404("Not a year") from None
-    if year is not None and years and year not in years:
-        raise Http404("No figures for that year")
-    page = _AreaPage.of(request.GET.get("page"))
+    # A year that is not one, or has no figures: the latest year, with a notice (not an error page).
+    notices = []
+    year = years[-1] if years else None
+    asked = request.GET.get("year", "").strip()
+    if asked:
+        try:
+            asked_year: int | None = int(asked)
+        except ValueError:
+            asked_year = None
+        if asked_year is None:
+            notices.append(_("“%(year)s” is not a year: the latest year with figures is shown.")
+                           % {"year": quoted(asked)})  # fmt: skip
+        elif asked_year in years:
+            year = asked_year
+        else:
+            notices.append(_("There are no figures of this indicator for %(year)s: the latest year with figures "
+                             "is shown.") % {"year": quoted(asked)})  # fmt: skip
+    page, page_notice = _AreaPage.of(request.GET.get("page"))
+    if page_notice:
+        notices.append(page_notice)
     areas = page.areas
     figures, latest_target, verdicts = _indicator_page_data(indicator, areas)
     by_area: dict[int, list[Figure]] = {area.pk: [] for area in areas}
@@ -224,6 +265,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "values": listed,
             "values_count": values_count,
             "district_figures": any(row["at_year"] for row in table if row["area"].level == Area.Level.DISTRICT),
+            "notices": notices,
         },
     )
 

@@ -69,14 +69,15 @@ def test_the_drill_down_lists_missing_figures_linked_to_the_entry_grid(round_202
     ("path", "status", "message"),
     [
         ("/en/rounds/2019/", 404, "No reporting round for 2019."),
-        ("/en/rounds/2025/?kind=monthly", 400, "Unknown kind of round"),
-        ("/en/rounds/2025/?kind=final", 404, "No reporting round for 2025."),
+        # A kind that is not one, or of no round of the year: the year's round, with a notice.
+        ("/en/rounds/2025/?kind=monthly", 200, "“monthly” is not a kind of round"),
+        ("/en/rounds/2025/?kind=final", 200, "There is no round of this kind for 2025"),
         ("/en/rounds/2025/440199/", 404, "No area with code 440199."),
         ("/en/rounds/2025/abc/", 404, "No area with code abc."),
         ("/en/rounds/20250/", 404, ""),
     ],
 )
-def test_bad_addresses_are_4xx_with_a_message(round_2025, client, path, status, message):
+def test_bad_addresses_are_answered_with_a_message(round_2025, client, path, status, message):
     response = client.get(path)
     assert response.status_code == status
     assert message in response.content.decode()

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from districts.access import may_review
 from districts.models import Area
+from gzplan.lib.notices import quoted
 from indicators.models import Indicator
 from reporting import services
 from reporting.models import MissingReason, Round, Submission
@@ -26,17 +27,39 @@ from reporting.web.forms import AdjustmentForm, MissingReasonForm, RoundForm, Su
 
 
 def _refuse(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    """A round or area that is not there: the reason, and the way back to the list of rounds."""
     title = _("Not found") if status == 404 else _("Bad request")
-    return render(request, "refusal.html", {"title": title, "problem": message}, status=status)
+    context = {"title": title, "problem": message, "back_url": reverse("rounds"), "back_label": _("Reporting rounds")}
+    return render(request, "refusal.html", context, status=status)
 
 
 def _round_or_refusal(request: HttpRequest, year: int) -> Round | HttpResponse:
+    """The year's round of the `?kind=` asked for: a write to a kind that is not there is refused."""
     kind = request.GET.get("kind") or None
     if kind is not None and kind not in Round.Kind.values:
         return _refuse(request, _("Unknown kind of round “%(kind)s”: preliminary or final.") % {"kind": kind}, 400)
     round_ = Round.objects.for_year(year, kind)
     if round_ is None:
         return _refuse(request, _("No reporting round for %(year)s.") % {"year": year}, 404)
+    return round_
+
+
+def _round_to_show(request: HttpRequest, year: int, notices: list[str]) -> Round | HttpResponse:
+    """The year's round for a page: a `?kind=` that is no kind, or names no round of the year, shows the
+    year's latest round with a notice saying so; a year without a round is a 404 (the address is wrong)."""
+    kind = request.GET.get("kind") or None
+    round_ = Round.objects.for_year(year, kind) if kind in Round.Kind.values else None
+    if round_ is not None:
+        return round_
+    round_ = Round.objects.for_year(year)
+    if round_ is None:
+        return _refuse(request, _("No reporting round for %(year)s.") % {"year": year}, 404)
+    if kind in Round.Kind.values:
+        notices.append(_("There is no round of this kind for %(year)s: the year's latest round is shown.")
+                       % {"year": year})  # fmt: skip
+    elif kind is not None:
+        notices.append(_("“%(kind)s” is not a kind of round (preliminary or final): the year's latest round is "
+                         "shown.") % {"kind": quoted(kind)})  # fmt: skip
     return round_
 
 
@@ -64,7 +87,8 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 def round_board(request: HttpRequest, year: int) -> HttpResponse:
     """The completeness board: each area's figures by status."""
-    round_ = _round_or_refusal(request, year)
+    notices: list[str] = []
+    round_ = _round_to_show(request, year, notices)
     if isinstance(round_, HttpResponse):
         return round_
     states = completeness(round_)
@@ -72,13 +96,16 @@ def round_board(request: HttpRequest, year: int) -> HttpResponse:
     rows = [(state, [state.counts[status] for status in Status]) for state in states]
     totals = [sum(counts[i] for _, counts in rows) for i in range(len(statuses))]
     context = {"round": round_, "rows": rows, "statuses": statuses, "totals": totals,
-               "others": Round.objects.filter(year=year).exclude(pk=round_.pk)}  # fmt: skip
+               "others": Round.objects.filter(year=year).exclude(pk=round_.pk), "notices": notices}  # fmt: skip
     return render(request, "reporting/board.html", context)
 
 
 def round_area(request: HttpRequest, year: int, code: str) -> HttpResponse:
     """One area's figures in the round: what is missing and which plan's target needs it; adjustments."""
-    round_ = _round_or_refusal(request, year)
+    notices: list[str] = []
+    # Reading, a `?kind=` of no round shows the year's latest; a change goes to the round named, or none.
+    reading = request.method in ("GET", "HEAD")
+    round_ = _round_to_show(request, year, notices) if reading else _round_or_refusal(request, year)
     if isinstance(round_, HttpResponse):
         return round_
     area = Area.objects.filter(code=code).first()
@@ -105,7 +132,7 @@ def round_area(request: HttpRequest, year: int, code: str) -> HttpResponse:
                     messages.success(request, _("Saved: %(indicator)s.") % {"indicator": indicator.name})
                     return redirect(f"{request.path}?kind={round_.kind}")
         status = 400
-    return _area_page(request, round_, area, form=form, status=status)
+    return _area_page(request, round_, area, form=form, status=status, notices=notices)
 
 
 def _area_page(
@@ -118,6 +145,7 @@ def _area_page(
     explain_form: MissingReasonForm | None = None,
     problems: list[str] | None = None,
     status: int = 200,
+    notices: list[str] | None = None,
 ) -> HttpResponse:
     """The drill-down: owed figures by status, adjustments, and the submission with its history."""
     (state,) = completeness(round_, areas=[area])
@@ -151,6 +179,7 @@ def _area_page(
         "step_form": step_form or SubmissionStepForm(),
         "explain_form": explain_form,
         "problems": problems or [],
+        "notices": notices or [],
     }
     return render(request, "reporting/area.html", context, status=status)
 
