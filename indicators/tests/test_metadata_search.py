@@ -1,4 +1,4 @@
-"""Indicator metadata (what is measured, how, by whom, from where, when)."""
+"""Indicator metadata (what is measured, how, by whom, from where, when) and the header's search."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from indicators.models import METADATA_FIELDS, Indicator
+from indicators.models import METADATA_FIELDS, Indicator, Target
 from indicators.real_data import FIXTURES_DIR, FixtureError, load_real_data
 from indicators.tests import factories
 from indicators.web import pages as page_views
+from indicators.web import search as search_views
 
 pytestmark = pytest.mark.django_db
 
@@ -147,6 +148,101 @@ def test_a_reload_keeps_metadata_entered_in_the_admin_console():
     assert gdp.release_zh == "每年统计年鉴"  # not stated in fixtures/: kept
     assert forest.department_zh == "市林业园林局"
     assert forest.scope_en.startswith("A new national forest resources inventory")  # stated there: reloaded
+
+
+# --- search ---
+
+
+def results(client, query: str, language: str = "/en") -> dict[str, list[str]]:
+    response = client.get(f"{language}/search/", {"q": query})
+    assert response.status_code == 200
+    return {group["kind"]: [row.code for row in group["rows"]] for group in response.context["groups"]}
+
+
+@pytest.mark.parametrize(
+    ("query", "language"),
+    [
+        ("地区生产总值", ""),
+        ("地區生產總值", ""),
+        ("地區生產總值", "/en"),
+        ("gross domestic product", "/en"),
+        ("ＧＤＰ", ""),
+    ],  # noqa: E501
+)
+def test_search_finds_an_indicator_by_simplified_traditional_or_english_name(client, query, language):
+    assert results(client, query, language)["indicators"][0] == "gdp"
+
+
+def test_search_needs_every_word_and_finds_codes_and_table_wordings(client):
+    assert results(client, "GDP growth")["indicators"] == ["gdp_growth", "per_capita_gdp_growth"]
+    assert results(client, "rd_share")["indicators"] == ["rd_share"]
+    assert "gdp_growth" in results(client, "地区生产总值年均增速")["indicators"]  # the city's table says 年均
+
+
+@pytest.mark.parametrize("query", ["Tianhe", "天河", "天河區", "440106"])
+def test_search_finds_a_district(client, query):
+    assert results(client, query)["areas"] == ["440106"]
+
+
+@pytest.mark.parametrize("query", ["十四五", "14th Five-Year", "guangzhou-14th", "第十四個五年"])
+def test_search_finds_a_plan(client, query):
+    assert "guangzhou-14th-fyp" in results(client, query)["plans"]
+
+
+def test_search_results_are_grouped_and_linked_in_the_pages_language(client):
+    html = page(client, "/en/search/?q=yuexiu")
+    assert '<h2 id="results-areas">Areas' in html and '<h2 id="results-plans">Plans' in html
+    assert '<a href="/en/districts/440104/">Yuexiu</a>' in html
+    assert '<a href="/en/plans/yuexiu-14th-fyp/">Yuexiu 14th Five-Year Plan</a>' in html
+    zh = page(client, "/search/?q=%E8%B6%8A%E7%A7%80")  # 越秀, as a browser sends it
+    assert '<a href="/districts/440104/">越秀区</a>' in zh and "与“越秀”匹配的指标、地区和规划：" in zh
+    assert 'value="越秀"' in zh  # the header's box keeps what was searched
+    assert 'href="/en/search/?q=%E8%B6%8A%E7%A7%80"' in zh  # and the other language's page the search
+
+
+@pytest.mark.parametrize("language", ["", "/en"])
+@pytest.mark.parametrize("query", ["", "   ", "x" * 101, "地" * 500, "\t", "%", "g_p"])
+def test_an_empty_long_or_odd_query_gets_a_message_not_an_error(client, query, language):
+    response = client.get(f"{language}/search/", {"q": query})
+    assert response.status_code == 200
+    html = response.content.decode()
+    if not query.strip():
+        assert ("请输入名称或代码" if not language else "Type a name or a code") in html
+    elif len(query) > search_views.MAX_QUERY:
+        assert ("搜索内容过长" if not language else "The search is too long") in html
+    else:
+        assert ("没有与" if not language else "Nothing matches") in html  # % and _ are no wildcards (g_p ≠ gdp)
+    assert response.context["groups"] == []
+
+
+def test_a_nul_in_the_query_is_refused_as_every_page_refuses_it(client):
+    response = client.get("/en/search/", {"q": "gdp\x00"})
+    assert response.status_code == 400  # by the middleware, with its message: PostgreSQL cannot hold a NUL
+
+
+def test_search_without_a_query_parameter_and_a_broad_query(client, monkeypatch):
+    assert "Type a name or a code" in page(client, "/en/search/")
+    monkeypatch.setattr(search_views, "RESULTS_SHOWN", 3)
+    response = client.get("/en/search/", {"q": "gdp"})
+    group = response.context["groups"][0]
+    assert len(group["rows"]) == 3 and group["more"]
+    assert "Only the first 3 are shown" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/", "/en/", "/indicators/gdp/", "/en/districts/"])
+def test_every_page_has_the_search_box_in_its_header(client, url):
+    html = page(client, url)
+    header = html[html.index('<header class="site">') : html.index("</header>")]
+    action = "/en/search/" if url.startswith("/en/") else "/search/"
+    assert f'<form role="search" class="search" method="get" action="{action}">' in header
+    assert '<label for="site-search"' in header and 'name="q"' in header
+
+
+def test_the_search_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    Target.objects.count()  # warm the connection
+    client.get("/en/search/", {"q": "gdp"})
+    with django_assert_max_num_queries(6):
+        client.get("/en/search/", {"q": "gdp growth 地區"})
 
 
 def test_the_fixture_file_is_documented():
