@@ -79,9 +79,10 @@ def test_the_plans_that_target_the_indicator_are_listed_with_their_targets(clien
     ]
     section = metadata_section(response.content.decode())
     assert '<a href="/en/plans/yuexiu-14th-fyp/">Yuexiu 14th Five-Year Plan</a>' in section
-    assert "<td>Yuexiu</td>" in section and "4100亿元" in section
+    assert '<td data-label="Area">Yuexiu</td>' in section and "4100亿元" in section
     zh = metadata_section(page(client, "/indicators/gdp/"))
-    assert '<a href="/plans/yuexiu-14th-fyp/">越秀区“十四五”规划</a>' in zh and "<td>越秀区</td>" in zh
+    assert '<a href="/plans/yuexiu-14th-fyp/">越秀区“十四五”规划</a>' in zh
+    assert '<td data-label="地区">越秀区</td>' in zh
 
 
 def test_an_indicator_no_plan_targets_says_so(client):
