@@ -16,6 +16,7 @@ from indicators.web import entry as entry_views
 from indicators.web import imports as import_views
 from indicators.web import pages as indicator_views
 from indicators.web import plantables as plan_table_views
+from indicators.web import search as search_views
 from reporting.web import reminders as reminder_views
 from reporting.web import rounds as round_views
 from reports import views as report_views
@@ -53,6 +54,7 @@ urlpatterns += i18n_patterns(
     path("", indicator_views.scorecard, name="scorecard"),
     path("districts/", district_views.district_index, name="district-index"),
     path("districts/<str:code>/", district_views.district, name="district"),
+    path("search/", search_views.search, name="search"),
     path("indicators/", indicator_views.indicator_index, name="indicator-index"),
     path("downloads/", indicator_views.downloads, name="downloads"),
     path("indicators/<slug:code>/", indicator_views.indicator_detail, name="indicator"),

@@ -32,6 +32,40 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_display = ["code", "name_zh", "name_en", "unit_zh", "category", "direction", "measure"]
     list_filter = ["category", "direction", "measure"]
     search_fields = ["code", "name_zh", "name_en"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "code",
+                    ("name_zh", "name_en"),
+                    ("unit_zh", "unit_en"),
+                    "category",
+                    "direction",
+                    "measure",
+                    "growth_of",
+                    "note",
+                ]
+            },
+        ),
+        (
+            _("Metadata 元数据"),
+            {
+                "description": _(
+                    "Shown on the indicator's page; leave a field blank until a source states it. "
+                    "指标页面显示；来源未说明的项留空。"
+                ),
+                "fields": [
+                    ("definition_zh", "definition_en"),
+                    ("scope_zh", "scope_en"),
+                    ("department_zh", "department_en"),
+                    ("data_source_zh", "data_source_en"),
+                    ("release_zh", "release_en"),
+                    ("metadata_source", "metadata_source_ref"),
+                ],
+            },
+        ),
+    ]
 
 
 class PlanNoteInline(admin.TabularInline):

@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from districts.models import Area
 from indicators.domain import FIRST_YEAR, LAST_YEAR
 from indicators.models import (
+    METADATA_FIELDS,
     TARGET_COMPARATORS,
     Assessment,
     AssignedBy,
@@ -210,6 +211,14 @@ SCHEMAS: dict[str, dict[str, Callable[[str], Any]]] = {
         "measure": one_of(Measure.values),
         "growth_of": text,
         "note": text,
+    },
+    # What a source states about an indicator (Open SDG's metadata), cited; the columns left blank are not set,
+    # so a reload keeps what was entered in the admin console for them.
+    "indicator_metadata.csv": {
+        "code": required,
+        **{f"{key}_{lang}": text for key, _label in METADATA_FIELDS for lang in ("zh", "en")},
+        "source": required,
+        "source_ref": required,
     },
     "plan_notes.csv": {
         "plan": required,
@@ -611,6 +620,13 @@ class Loader:
             }
             values["growth_of"] = self.lookup(row, "growth_of", indicators, "indicator (list it first)", blank=True)
             indicators[row["code"]] = self.save(row, Indicator, {"code": row["code"]}, values)
+        for row in self.rows["indicator_metadata.csv"]:
+            self.lookup(row, "code", indicators, "indicator (listed in indicators.csv)")
+            values = self._metadata(row)
+            values.update(
+                metadata_source=self.lookup(row, "source", sources, "source"), metadata_source_ref=row["source_ref"]
+            )
+            self.save(row, Indicator, {"code": row["code"]}, values)
         notes: dict[tuple[str, int], PlanNote] = {}
         for row in self.rows["plan_notes.csv"]:
             plan = self.lookup(row, "plan", plans, "plan")
@@ -627,6 +643,7 @@ class Loader:
             "areas": len(areas),
             "plans": len(plans),
             "indicators": len(indicators),
+            "indicator metadata": len(self.rows["indicator_metadata.csv"]),
             "plan notes": len(notes),
             "targets": len(self.rows["targets.csv"]),
             "values": len(self.rows["values.csv"]),
@@ -635,6 +652,21 @@ class Loader:
             ),
         }
         return self.counts
+
+    @staticmethod
+    def _metadata(row: Row) -> dict[str, str]:
+        """The metadata a row states, in both languages (a page shows each in its own language); blank cells are
+        not stated and left as they are."""
+        values = {}
+        for key, _label in METADATA_FIELDS:
+            zh, en = row[f"{key}_zh"], row[f"{key}_en"]
+            if bool(zh) != bool(en):
+                raise row.error("is required in both languages, or in neither", f"{key}_en" if zh else f"{key}_zh")
+            if zh:
+                values.update({f"{key}_zh": zh, f"{key}_en": en})
+        if not values:
+            raise row.error("states nothing: fill in at least one field")
+        return values
 
     def _load_targets(self, plans, indicators, notes, sources) -> None:
         positions: dict[str, int] = {}

@@ -10,9 +10,11 @@ from gzplan.lib.bilingual import BilingualName  # noqa: F401 - named by migratio
 from indicators.models.commentary import Commentary
 from indicators.models.common import TARGET_COMPARATORS, Comparator
 from indicators.models.plans import (
+    METADATA_FIELDS,
     Direction,
     Indicator,
     IndicatorCategory,
+    IndicatorFact,
     Measure,
     Plan,
     PlanKind,
@@ -30,6 +32,7 @@ from indicators.models.values import (
 )
 
 __all__ = [
+    "METADATA_FIELDS",
     "TARGET_COMPARATORS",
     "Assessment",
     "AssignedBy",
@@ -41,6 +44,7 @@ __all__ = [
     "ImportState",
     "Indicator",
     "IndicatorCategory",
+    "IndicatorFact",
     "LinkedRelation",
     "Measure",
     "Plan",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from gzplan.lib.bilingual import BilingualName
@@ -82,6 +85,26 @@ class Indicator(BilingualName, models.Model):
         help_text=_("For a growth rate: the level it is the growth of (GDP for GDP growth)."),
     )
     note = models.TextField(_("note"), blank=True)
+    # Metadata as Open SDG's indicator pages give it, in both languages; blank until someone states it.
+    definition_zh = models.TextField(_("definition (zh-Hans)"), blank=True)
+    definition_en = models.TextField(_("definition (English)"), blank=True)
+    scope_zh = models.TextField(_("statistical scope (zh-Hans)"), blank=True)
+    scope_en = models.TextField(_("statistical scope (English)"), blank=True)
+    department_zh = models.CharField(_("responsible department (zh-Hans)"), max_length=200, blank=True)
+    department_en = models.CharField(_("responsible department (English)"), max_length=200, blank=True)
+    data_source_zh = models.TextField(_("source of the figures (zh-Hans)"), blank=True)
+    data_source_en = models.TextField(_("source of the figures (English)"), blank=True)
+    release_zh = models.CharField(_("release schedule (zh-Hans)"), max_length=200, blank=True)
+    release_en = models.CharField(_("release schedule (English)"), max_length=200, blank=True)
+    metadata_source = models.ForeignKey(
+        SourceDocument,
+        verbose_name=_("metadata stated in"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicator_metadata",
+    )
+    metadata_source_ref = models.CharField(_("where in the source"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -101,6 +124,37 @@ class Indicator(BilingualName, models.Model):
     @property
     def is_share(self) -> bool:
         return self.measure == self.Measure.SHARE
+
+    def metadata(self) -> list[IndicatorFact]:
+        """The indicator's metadata in the active language, in Open SDG's order; a fact stated only in the
+        other language is given in that language (and says so), one stated in neither is blank."""
+        english = (get_language() or "").startswith("en")
+        facts = []
+        for key, label in METADATA_FIELDS:
+            zh, en = getattr(self, f"{key}_zh"), getattr(self, f"{key}_en")
+            text, other = (en, zh) if english else (zh, en)
+            lang = "" if text or not other else ("zh-Hans" if english else "en")
+            facts.append(IndicatorFact(key, str(label), text or other, lang))
+        return facts
+
+
+class IndicatorFact(NamedTuple):
+    """One metadata field of an indicator as a page shows it: `lang` is set when the text is in the other language."""
+
+    key: str
+    label: str
+    text: str
+    lang: str
+
+
+# The bilingual metadata fields (<key>_zh, <key>_en) and their labels on the indicator page.
+METADATA_FIELDS = [
+    ("definition", _("Definition")),
+    ("scope", _("Statistical scope")),
+    ("department", _("Responsible department")),
+    ("data_source", _("Source of the figures")),
+    ("release", _("Release schedule")),
+]
 
 
 class PlanQuerySet(models.QuerySet):

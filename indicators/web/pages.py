@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
@@ -10,6 +11,7 @@ from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.utils.translation import get_language
 
 from districts.models import Area
 from gzplan.lib import freshness
@@ -171,8 +173,15 @@ def _indicator_page_data(indicator: Indicator, areas: list[Area]):
         .order_by("year", "span_from")
         .values_list("area_id", "year", "span_from", "value")
     ]
-    targets = Target.objects.filter(indicator=indicator, plan__area_id__in=ids).select_related("plan")
-    target_list = list(targets)
+    # Every plan's targets for the indicator, in one query: the metadata lists them all, the table the page's.
+    all_targets = list(
+        Target.objects.filter(indicator=indicator)
+        .select_related("plan__area", "linked_indicator")
+        .order_by("plan__area__level", "plan__area__code", "-plan__period_end", "plan__kind", "target_year", "part")
+    )
+    on_page = set(ids)
+    target_list = [target for target in all_targets if target.plan.area_id in on_page]
+    targets = Target.objects.filter(indicator=indicator, plan__area_id__in=ids)
     verdicts = evaluate_values(targets) if target_list else {}
     latest_target: dict[int, Target] = {}
     for target in target_list:
@@ -182,11 +191,11 @@ def _indicator_page_data(indicator: Indicator, areas: list[Area]):
             current.plan.period_start,
         ):
             latest_target[target.plan.area_id] = target
-    return figures, latest_target, verdicts
+    return figures, latest_target, verdicts, all_targets
 
 
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
-    indicator = get_object_or_404(Indicator, code=code)
+    indicator = get_object_or_404(Indicator.objects.select_related("metadata_source"), code=code)
     freshness.reads(indicators=indicators_behind(indicator.pk))  # before the figures are read
     figures_of_indicator = ReportedValue.objects.filter(indicator=indicator, quarter=0)
     by_year = (
@@ -217,7 +226,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     if page_notice:
         notices.append(page_notice)
     areas = page.areas
-    figures, latest_target, verdicts = _indicator_page_data(indicator, areas)
+    figures, latest_target, verdicts, plan_targets = _indicator_page_data(indicator, areas)
     by_area: dict[int, list[Figure]] = {area.pk: [] for area in areas}
     for figure in figures:
         by_area[figure.area_id].append(figure)
@@ -266,8 +275,18 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "values_count": values_count,
             "district_figures": any(row["at_year"] for row in table if row["area"].level == Area.Level.DISTRICT),
             "notices": notices,
+            "metadata": indicator.metadata(),
+            "metadata_ref": _citation(indicator.metadata_source_ref),
+            "plan_targets": plan_targets,
         },
     )
+
+
+def _citation(ref: str) -> str:
+    """Where in a plan a note is, in the page's language: 专栏2 注4 is box 2, note 4 on English pages."""
+    if not (get_language() or "").startswith("en"):
+        return ref
+    return re.sub(r"专栏\s*(\d+)\s*注\s*(\d+)", r"box \1, note \2", ref).replace("；", "; ")
 
 
 def _float(value: Figure | None) -> float | None:
