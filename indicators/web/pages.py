@@ -10,8 +10,8 @@ from typing import NamedTuple
 from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from districts.models import Area
 from gzplan.lib import freshness
