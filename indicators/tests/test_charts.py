@@ -1,0 +1,158 @@
+"""Honest charts (issue 19): the rules asserted on the ECharts options the pages carry, on the seed data and
+on small constructed cases. The page scripts only hand these options to ECharts (static/js)."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+from indicators.progress.engine import Observation
+from indicators.web import charts
+
+# ---- the rules on constructed cases ----
+
+
+@pytest.mark.parametrize(
+    "values,measure,bounds",
+    [
+        ([6.498, 6.522], "growth", (0, 8)),  # not zoomed in to 6.498–6.522
+        ([41.58, 41.73], "share", (0, 50)),
+        ([98.3, 99.5], "share", (0, 100)),  # never an axis to 120
+        ([100.0], "share", (0, 100)),
+        ([3500, 31000], "level", (0, 40000)),
+        ([-2.5, 4], "growth", (-2.5, 4)),  # below zero only for a fall
+        ([], "level", (0, 1)),
+        ([0.0], "share", (0, 100)),
+    ],
+)
+def test_axes_start_at_zero_and_shares_stop_at_100(values, measure, bounds):
+    assert charts.axis_bounds(values, measure) == bounds
+
+
+def observations(*pairs, reference=None) -> list[Observation]:
+    return [Observation(year, value, year, (reference or {}).get(year)) for year, value in pairs]
+
+
+def test_gaps_stay_gaps_and_figures_sit_at_the_year_they_measure():
+    chart = charts.area_chart(
+        "c",
+        measure="level",
+        unit="亿元",
+        area="Tianhe",
+        figures=observations((2016, 10), (2018, 12), (2020, 14), reference={2020: 2019}),
+        plan_target=charts.PlanTarget(2020, target=15, baseline=9, baseline_year=2015),
+    )
+    area = next(s for s in chart.options["series"] if s["id"] == "area")
+    assert area["data"] == [
+        ["2015", None],
+        ["2016", 10.0],
+        ["2017", None],
+        ["2018", 12.0],
+        ["2019", 14.0],
+        ["2020", None],
+    ]
+    assert area["connectNulls"] is False
+    path = next(s for s in chart.options["series"] if s["id"] == "path")
+    assert path["data"] == [["2015", 9], ["2020", 15]]  # from the baseline to the target, no further
+
+
+def test_a_city_never_shares_the_districts_value_axis():
+    chart = charts.area_chart(
+        "c",
+        measure="level",
+        unit="亿元",
+        area="Yuexiu",
+        figures=observations((2019, 3300), (2020, 3500)),
+        city="Guangzhou",
+        city_figures=observations((2019, 29000), (2020, 31000)),
+    )
+    axes = chart.options["yAxis"]
+    assert [a["gridIndex"] for a in axes] == [0, 1]
+    assert axes[0]["max"] == 4000 and axes[1]["max"] == 40000
+    city = next(s for s in chart.options["series"] if s["id"] == "city")
+    assert (city["xAxisIndex"], city["yAxisIndex"]) == (1, 1)
+    assert chart.height > charts.height(1)
+
+
+def test_rates_of_a_district_and_its_city_are_compared_on_equal_bounds():
+    chart = charts.area_chart(
+        "c",
+        measure="share",
+        unit="%",
+        area="Yuexiu",
+        figures=observations((2019, 60), (2020, 70)),
+        city="Guangzhou",
+        city_figures=observations((2020, 98)),
+    )
+    assert [(a["min"], a["max"]) for a in chart.options["yAxis"]] == [(0, 100), (0, 100)]
+
+
+def test_every_time_series_shows_the_target():
+    average = charts.area_chart(
+        "c",
+        measure="growth",
+        unit="%",
+        area="Guangzhou",
+        figures=observations((2021, 8.1), (2022, 1.0)),
+        plan_target=charts.PlanTarget(2025, average=6, average_from=2021),
+    )
+    line = next(s for s in average.options["series"] if s["id"] == "target-average")
+    assert line["data"] == [["2021", 6], ["2025", 6]]
+    assert average.options["xAxis"][0]["data"][-1] == "2025"
+    total = charts.area_chart(
+        "c",
+        measure="flow",
+        unit="万人",
+        area="Guangzhou",
+        figures=observations((2021, 30), (2022, 25)),
+        plan_target=charts.PlanTarget(2025, text="Target: [110] in total over 2021–2025."),
+    )
+    assert total.notes == ["Target: [110] in total over 2021–2025."]
+
+
+@pytest.mark.parametrize(
+    "figures,english,chinese",
+    [
+        ([], "No figure reported yet, so there is no chart.", "尚无数据，因此没有图表。"),
+        (
+            [(2020, 87)],
+            "Only one figure so far (2020: 87); a chart needs two.",
+            "目前只有一个数据（2020年：87），不足以绘图。",
+        ),
+    ],
+)
+def test_fewer_than_two_figures_is_a_sentence_in_the_pages_language(figures, english, chinese):
+    for language, sentence in [("en", english), ("zh-hans", chinese)]:
+        with translation.override(language):
+            chart = charts.area_chart("c", measure="share", unit="%", area="Liwan", figures=observations(*figures))
+        assert chart.options is None and chart.sentence == sentence
+
+
+def test_a_map_of_one_district_and_an_empty_ranking_are_sentences():
+    districts = [("440103", "Liwan", 12.0), ("440104", "Yuexiu", None)]
+    one = charts.map_chart("map", year=2023, unit="%", direction="higher", districts=districts)
+    assert one.options is None and one.sentence.startswith("1 of 2 districts have a figure for 2023.")
+    ranking = charts.ranking_chart("ranking", year=2023, measure="share", unit="%", direction="higher", districts=[])
+    assert ranking.options is None and "no ranking" in ranking.sentence
+
+
+def test_the_timeseries_puts_each_level_in_a_panel_and_marks_each_target():
+    areas = [
+        charts.AreaFigures("440100", "Guangzhou", "city", {2020: 25019.0, 2023: 30355.73}, (2025, 35000.0)),
+        charts.AreaFigures("440104", "Yuexiu", "district", {2020: 3370.05, 2022: 3500.0}, (2025, 4100.0)),
+        charts.AreaFigures("440106", "Tianhe", "district", {2021: 5000.0}),
+        charts.AreaFigures("440105", "Haizhu", "district", {}),
+    ]
+    chart = charts.timeseries_chart(
+        "t", measure="level", unit="亿元", areas=areas, level_names={"district": "Districts", "city": "Cities"}
+    )
+    series = {s["name"]: s for s in chart.options["series"]}
+    assert set(series) == {"Guangzhou", "Yuexiu", "Tianhe"}  # an area without figures is no line
+    assert (
+        series["Guangzhou"]["yAxisIndex"] == 0 and series["Yuexiu"]["yAxisIndex"] == series["Tianhe"]["yAxisIndex"] == 1
+    )
+    assert [a["name"] for a in chart.options["yAxis"]] == ["Guangzhou (亿元)", "Districts (亿元)"]
+    assert chart.options["xAxis"][0]["data"] == ["2020", "2021", "2022", "2023", "2024", "2025"]
+    assert series["Yuexiu"]["data"][1] == ["2021", None]
+    assert series["Yuexiu"]["markPoint"]["data"][0]["coord"] == ["2025", 4100.0]
+    assert "markPoint" not in series["Tianhe"]
