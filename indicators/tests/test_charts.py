@@ -3,11 +3,117 @@ on small constructed cases. The page scripts only hand these options to ECharts 
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 from django.utils import translation
 
 from indicators.progress.engine import Observation
 from indicators.web import charts
+
+ZERO_BASED = {"level", "share", "flow", "per_capita"}
+
+PAGES = [
+    "/",
+    "/districts/440100/",
+    "/districts/440104/",
+    "/districts/440104/?plan=yuexiu-13th-fyp",
+    "/districts/440104/?plan=yuexiu-2024",
+    "/districts/440106/",
+]
+
+
+def options_of(response) -> list[dict]:
+    """The chart options a page carries for its script (the json_script named chart-data)."""
+    found = re.search(
+        r'<script id="chart-data" type="application/json">(.*?)</script>', response.content.decode(), re.S
+    )
+    return json.loads(found.group(1)) if found else []
+
+
+def lines(options: dict) -> list[dict]:
+    return [s for s in options["series"] if s["type"] == "line"]
+
+
+def drawn(series: dict) -> list[list]:
+    return [point for point in series["data"] if point[1] is not None]
+
+
+# ---- the rules on every chart of the seed data's pages, in both languages ----
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["", "/en"])
+@pytest.mark.parametrize("url", PAGES)
+def test_every_chart_of_the_pages_keeps_the_rules(client, url, language):
+    response = client.get(language + url)
+    assert response.status_code == 200
+    for chart in options_of(response):
+        options = chart["options"]
+        years_axes = [axis for axis in options["xAxis"] if axis["type"] == "category"]
+        for axis in years_axes:  # every year from the first to the last, none skipped
+            years = [int(y) for y in axis["data"]]
+            assert years == list(range(years[0], years[-1] + 1))
+        for axis in options["xAxis"] + options["yAxis"]:
+            if axis["type"] == "value":  # never zoomed in: zero is on every value axis
+                assert axis["min"] <= 0 <= axis["max"] and axis["scale"] is False
+        figures = 0
+        for series in lines(options):
+            assert series["connectNulls"] is False
+            figures += len(drawn(series))
+            if series["id"] not in ("path", "target-average"):  # one point per year of the axis, gaps as null
+                axis = options["xAxis"][series["xAxisIndex"]]
+                assert [point[0] for point in series["data"]] == axis["data"]
+        assert figures >= 2 or chart["id"] in ("map", "ranking")  # a chart draws two figures at least
+
+
+@pytest.mark.django_db
+def test_the_citys_airport_passengers_are_drawn_at_2019_and_the_path_runs_from_the_baseline_to_the_target(client):
+    chart = next(c["options"] for c in options_of(client.get("/districts/440100/")) if _named(c, "万人次"))
+    series = {s["id"]: s for s in chart["series"]}
+    assert drawn(series["area"]) == [["2019", 7339.0], ["2020", 4377.0]]
+    assert series["path"]["data"] == [["2019", 7339.0], ["2025", 10000.0]]  # the 2019 baseline, at 2019
+    assert series["target"]["data"] == [["2025", 10000.0]]
+    axis = chart["yAxis"][0]
+    assert axis["min"] == 0 and axis["max"] >= 10000
+
+
+def _named(chart: dict, unit: str) -> bool:
+    return any(unit in axis.get("name", "") for axis in chart["options"]["yAxis"])
+
+
+@pytest.mark.django_db
+def test_a_district_and_its_city_are_drawn_in_panels_of_their_own(client):
+    response = client.get("/en/districts/440104/?plan=yuexiu-13th-fyp")
+    chart = next(c["options"] for c in options_of(response) if any(s["id"] == "city" for s in c["options"]["series"]))
+    series = {s["id"]: s for s in chart["series"]}
+    assert (series["area"]["yAxisIndex"], series["city"]["yAxisIndex"]) == (0, 1)
+    assert [axis["gridIndex"] for axis in chart["yAxis"]] == [0, 1] and len(chart["grid"]) == 2
+    assert chart["yAxis"][0]["name"].startswith("Yuexiu") and chart["yAxis"][1]["name"].startswith("Guangzhou")
+    # R&D share: Yuexiu's 2015 and 2019 figures with the years between them empty, a share's axis from 0 to ≤ 100
+    assert series["area"]["data"][:5] == [
+        ["2015", 1.45],
+        ["2016", None],
+        ["2017", None],
+        ["2018", None],
+        ["2019", 1.93],
+    ]
+    for axis in chart["yAxis"]:
+        assert axis["min"] == 0 and axis["max"] <= 100
+
+
+@pytest.mark.django_db
+def test_indicators_with_one_figure_get_a_sentence_not_a_chart(client):
+    html = client.get("/districts/440100/").content.decode()
+    assert "目前只有一个数据（2020年：87），不足以绘图。" in html  # urbanisation rate
+    english = client.get("/en/districts/440100/")
+    assert "Only one figure so far (2020: 87); a chart needs two." in english.content.decode()
+    ids = {c["id"] for c in options_of(english)}
+    row = next(r for r, c in english.context["charts"] if r.target.indicator.code == "urbanization_rate")
+    assert f"chart-{row.target.pk}" not in ids
+    assert f'id="chart-{row.target.pk}"' not in english.content.decode()  # no empty frame either
+
 
 # ---- the rules on constructed cases ----
 
