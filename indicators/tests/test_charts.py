@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 
 import pytest
 from django.utils import translation
 
+from districts.models import Area
+from indicators.models import Indicator
 from indicators.progress.engine import Observation
+from indicators.tests import factories
 from indicators.web import charts
 
 ZERO_BASED = {"level", "share", "flow", "per_capita"}
@@ -21,6 +25,11 @@ PAGES = [
     "/districts/440104/?plan=yuexiu-13th-fyp",
     "/districts/440104/?plan=yuexiu-2024",
     "/districts/440106/",
+    "/indicators/gdp/",
+    "/indicators/gdp/?year=2020",
+    "/indicators/rd_share/",
+    "/indicators/airport_passengers/",
+    "/indicators/pm25_concentration/",
 ]
 
 
@@ -113,6 +122,55 @@ def test_indicators_with_one_figure_get_a_sentence_not_a_chart(client):
     row = next(r for r, c in english.context["charts"] if r.target.indicator.code == "urbanization_rate")
     assert f"chart-{row.target.pk}" not in ids
     assert f'id="chart-{row.target.pk}"' not in english.content.decode()  # no empty frame either
+
+
+@pytest.mark.django_db
+def test_the_gdp_page_keeps_the_city_and_the_districts_apart_and_draws_no_empty_map(client):
+    response = client.get("/en/indicators/gdp/")
+    html = response.content.decode()
+    charts_drawn = {c["id"]: c["options"] for c in options_of(response)}
+    assert set(charts_drawn) == {"timeseries"}  # no district has a 2023 figure: no map, no ranking
+    assert 'id="map"' not in html and 'id="ranking"' not in html
+    assert "0 of 11 districts have a figure for 2023." in html
+    assert "Fewer than two districts have a figure for 2023, so there is no ranking." in html
+    chart = charts_drawn["timeseries"]
+    series = {s["name"]: s for s in chart["series"]}
+    assert series["Guangzhou"]["yAxisIndex"] != series["Yuexiu"]["yAxisIndex"]
+    assert chart["yAxis"][series["Yuexiu"]["yAxisIndex"]]["max"] < 25019  # not stretched to the city's figures
+    # every area's target, at its year
+    assert series["Guangzhou"]["markPoint"]["data"][0]["coord"] == ["2025", 35000.0]
+    zh = client.get("/indicators/gdp/").content.decode()
+    assert "11个区中有0个区有2023年的数据。" in zh
+
+
+@pytest.mark.django_db
+def test_the_map_and_the_ranking_once_districts_report(client):
+    gdp = Indicator.objects.get(code="gdp")
+    for code, value in [("440103", "1250"), ("440105", "2100"), ("440106", "6000")]:
+        factories.record_value(area=Area.objects.get(code=code), indicator=gdp, year=2023, value=Decimal(value))
+    response = client.get("/en/indicators/gdp/?year=2023")
+    by_id = {c["id"]: c["options"] for c in options_of(response)}
+    pieces = by_id["map"]["visualMap"]["pieces"]
+    assert pieces[0]["label"] == "4812.5–6000" and pieces[-1]["label"] == "1250–2437.5"  # values in the legend
+    assert "3 of 11 districts have a figure for 2023; the others are left blank." in response.content.decode()
+    values = {item["name"]: item.get("value") for item in by_id["map"]["series"][0]["data"]}
+    assert values["440106"] == 6000 and "value" not in next(
+        i for i in by_id["map"]["series"][0]["data"] if i["name"] == "440104"
+    )
+    ranking = by_id["ranking"]
+    assert ranking["yAxis"][0]["data"] == ["Liwan", "Haizhu", "Tianhe"]  # the best on top
+    assert ranking["xAxis"][0]["min"] == 0
+
+
+@pytest.mark.django_db
+def test_a_figure_printed_in_a_later_column_is_drawn_at_the_year_it_measures(client):
+    gdp, tianhe = Indicator.objects.get(code="gdp"), Area.objects.get(code="440106")
+    factories.record_value(area=tianhe, indicator=gdp, year=2020, reference_year=2019, value=Decimal("5047"))
+    factories.record_value(area=tianhe, indicator=gdp, year=2022, value=Decimal("6000"))
+    chart = next(c["options"] for c in options_of(client.get("/en/indicators/gdp/")) if c["id"] == "timeseries")
+    tianhe_series = next(s for s in chart["series"] if s["name"] == "Tianhe")
+    assert drawn(tianhe_series) == [["2019", 5047.0], ["2022", 6000.0]]
+    assert ["2020", None] in tianhe_series["data"] and ["2021", None] in tianhe_series["data"]
 
 
 # ---- the rules on constructed cases ----
