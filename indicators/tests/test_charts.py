@@ -67,6 +67,9 @@ def test_every_chart_of_the_pages_keeps_the_rules(client, url, language):
         for axis in options["xAxis"] + options["yAxis"]:
             if axis["type"] == "value":  # never zoomed in: zero is on every value axis
                 assert axis["min"] <= 0 <= axis["max"] and axis["scale"] is False
+                if "interval" in axis:  # round ticks, the last one at the axis's end
+                    steps = (axis["max"] - axis["min"]) / axis["interval"]
+                    assert steps == pytest.approx(round(steps)) and steps <= 4
         figures = 0
         for series in lines(options):
             assert series["connectNulls"] is False
@@ -180,11 +183,13 @@ def test_a_figure_printed_in_a_later_column_is_drawn_at_the_year_it_measures(cli
     "values,measure,bounds",
     [
         ([6.498, 6.522], "growth", (0, 8)),  # not zoomed in to 6.498–6.522
-        ([41.58, 41.73], "share", (0, 50)),
+        ([41.58, 41.73], "share", (0, 60)),
         ([98.3, 99.5], "share", (0, 100)),  # never an axis to 120
         ([100.0], "share", (0, 100)),
         ([3500, 31000], "level", (0, 40000)),
-        ([-2.5, 4], "growth", (-2.5, 4)),  # below zero only for a fall
+        ([-2.5, 4], "growth", (-4, 4)),  # below zero only for a fall
+        ([83], "level", (0, 100)),
+        ([7339, 10000], "level", (0, 10000)),
         ([], "level", (0, 1)),
         ([0.0], "share", (0, 100)),
     ],

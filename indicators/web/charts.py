@@ -43,7 +43,8 @@ RAMP = ["#b9cce6", "#7f9fcf", "#4f7bb5", "#1d4e89"]
 NO_DATA = "#f2f2f2"  # lighter than the lightest class: a district without a figure is not a low figure
 
 # Layout, in pixels: the legend on top, then one panel per area level, each with its year labels.
-TOP, PANEL, PANEL_GAP, BOTTOM = 44, 120, 56, 24
+TOP, PANEL, PANEL_GAP, BOTTOM = 48, 120, 56, 24
+TICKS = 4  # at most four intervals on a value axis
 
 
 def unit_of(indicator) -> str:
@@ -57,36 +58,35 @@ def named(name: str, unit: str) -> str:
     return _("%(name)s (%(unit)s)") % {"name": name, "unit": unit} if unit else name
 
 
-def nice_ceiling(value: float) -> float:
-    """The smallest round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten) at or above `value`."""
-    if value <= 0:
-        return 0.0
-    power = 10 ** math.floor(math.log10(value))
-    for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
-        if step * power >= value * (1 - 1e-12):
-            return round(step * power, 12)
-    return 10 * power  # pragma: no cover - the loop ends at 10
+def nice_step(span: float) -> float:
+    """The round step (1, 2, 2.5 or 5 times a power of ten) that cuts `span` into at most four intervals."""
+    if span <= 0:
+        return 1.0
+    raw = span / TICKS
+    power = 10 ** math.floor(math.log10(raw))
+    return next(round(step * power, 12) for step in (1, 2, 2.5, 5, 10) if step * power >= raw * (1 - 1e-9))
 
 
 def axis_bounds(values: Iterable[float], measure: str) -> tuple[float, float]:
     """An axis's (min, max) for these figures: from zero (below it only for negative figures, a falling
-    rate) to a round number above the highest; a share's axis stops at 100. Whatever is measured, the
-    axis includes zero: no axis zoomed in to 6.498–6.522."""
+    rate) to the round step at or above the highest; a share's axis stops at 100. Whatever is measured,
+    the axis includes zero: no axis zoomed in to 6.498–6.522."""
     numbers = [v for v in values if v is not None]
-    high = max(numbers, default=0.0)
-    low = min(numbers, default=0.0)
-    top = nice_ceiling(high) if high > 0 else 0.0
-    bottom = -nice_ceiling(-low) if low < 0 else 0.0
+    high = max([0.0, *numbers])
+    low = min([0.0, *numbers])
+    if high == low:
+        high = 100.0 if measure == "share" else 1.0
+    step = nice_step(high - low)
+    top = math.ceil(high / step - 1e-9) * step
+    bottom = math.floor(low / step + 1e-9) * step
     if measure == "share":
         top = min(top, 100.0)
-    if top == bottom:
-        top = 100.0 if measure == "share" else 1.0
-    return bottom, top
+    return round(bottom, 12) + 0.0, round(top, 12)
 
 
 def value_axis(values: Iterable[float], measure: str, name: str, grid: int = 0, bounds=None) -> dict:
     low, high = bounds or axis_bounds(values, measure)
-    return {
+    axis = {
         "type": "value",
         "gridIndex": grid,
         "min": low,
@@ -94,8 +94,11 @@ def value_axis(values: Iterable[float], measure: str, name: str, grid: int = 0, 
         "scale": False,
         "name": name,
         "nameTextStyle": {"align": "left", "fontSize": 10},
-        "splitNumber": 4,
     }
+    step = nice_step(high - low)
+    if abs((high - low) / step - round((high - low) / step)) < 1e-9:
+        axis["interval"] = step  # ticks at round numbers, the last one at the axis's end
+    return axis
 
 
 def by_measured_year(observations: Iterable[Observation]) -> dict[int, float]:
