@@ -325,3 +325,30 @@ def test_the_timeseries_puts_each_level_in_a_panel_and_marks_each_target():
     assert series["Yuexiu"]["data"][1] == ["2021", None]
     assert series["Yuexiu"]["markPoint"]["data"][0]["coord"] == ["2025", 4100.0]
     assert "markPoint" not in series["Tianhe"]
+
+
+# ---- the scorecard's sparklines ----
+
+
+def test_a_sparkline_breaks_at_a_missing_year_starts_from_zero_and_shows_the_target():
+    line = charts.sparkline(
+        observations((2016, 6.5), (2017, 6.52), (2019, 6.51), (2021, 6.49), reference={2021: 2020}),
+        measure="growth",
+        plan_target=charts.PlanTarget(2022, target=7.0),
+        width=96,
+        height=24,
+    )
+    assert line.years == [2016, 2017, 2019, 2020]  # the 2021 column's figure measures 2020
+    assert [len(run) for run in line.runs] == [2, 2]  # 2016–2017 and 2019–2020: no line across 2018
+    ys = [y for run in line.runs for _x, y in run]
+    assert max(ys) - min(ys) < 1  # 6.49 and 6.52 drawn from zero look alike, not a zigzag
+    assert line.target is not None and line.target[0] == 93  # the target, at the right end (2022)
+    assert charts.sparkline(observations((2020, 1)), measure="level") is None
+
+
+@pytest.mark.django_db
+def test_the_scorecard_says_in_words_when_a_row_has_fewer_than_two_figures(client):
+    english = client.get("/en/").content.decode()
+    assert '<span class="sparkline sparkline--empty">Fewer than two figures</span>' in english
+    assert '<span class="sparkline sparkline--empty">不足两个数据</span>' in client.get("/").content.decode()
+    assert 'class="sparkline-target"' in english  # airport passengers: 2019 and 2020, and the 2025 target

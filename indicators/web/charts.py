@@ -481,3 +481,62 @@ def ranking_chart(
     }
     height_px = max(160, 24 * len(ranked) + 48)
     return Chart(chart_id, options=options, height=height_px)
+
+
+@dataclass
+class Sparkline:
+    """A scorecard row's small line, in the SVG's coordinates: runs of consecutive years (a missing year
+    breaks the line), the target, on a vertical scale from zero as the charts' axes."""
+
+    width: int
+    height: int
+    runs: list[list[tuple[float, float]]]
+    years: list[int]  # the years drawn, in order
+    target: tuple[float, float] | None = None
+    average: tuple[tuple[float, float], tuple[float, float]] | None = None
+
+    @property
+    def last(self) -> tuple[float, float]:
+        return self.runs[-1][-1]
+
+
+def sparkline(
+    figures: Iterable[Observation],
+    *,
+    measure: str,
+    plan_target: PlanTarget | None = None,
+    width: int = 96,
+    height: int = 24,
+) -> Sparkline | None:
+    """None for fewer than two figures (the page says so in words)."""
+    own = by_measured_year(figures)
+    if len(own) < 2:
+        return None
+    target = plan_target or PlanTarget(target_year=max(own))
+    first = min([*own, *([target.average_from] if target.average is not None and target.average_from else [])])
+    last = max([*own, target.target_year])
+    low, high = axis_bounds(
+        [*own.values(), *[v for v in (target.target, target.average) if v is not None]],
+        measure,
+    )
+
+    def at(year: int, value: float) -> tuple[float, float]:
+        x = 3 + (year - first) / ((last - first) or 1) * (width - 6)
+        y = height - 3 - (min(value, high) - low) / ((high - low) or 1) * (height - 6)
+        return (round(x, 1), round(y, 1))
+
+    runs: list[list[tuple[float, float]]] = []
+    previous = None
+    for year in sorted(own):
+        if previous is None or year != previous + 1:
+            runs.append([])
+        runs[-1].append(at(year, own[year]))
+        previous = year
+    return Sparkline(
+        width,
+        height,
+        runs,
+        sorted(own),
+        at(target.target_year, target.target) if target.target is not None else None,
+        (at(first, target.average), at(target.target_year, target.average)) if target.average is not None else None,
+    )
