@@ -352,3 +352,14 @@ def test_the_scorecard_says_in_words_when_a_row_has_fewer_than_two_figures(clien
     assert '<span class="sparkline sparkline--empty">Fewer than two figures</span>' in english
     assert '<span class="sparkline sparkline--empty">不足两个数据</span>' in client.get("/").content.decode()
     assert 'class="sparkline-target"' in english  # airport passengers: 2019 and 2020, and the 2025 target
+
+
+@pytest.mark.django_db
+def test_an_indicator_without_any_figure_says_so_instead_of_drawing(client):
+    response = client.get("/indicators/fixed_asset_investment/")
+    html = response.content.decode()
+    assert options_of(response) == []
+    assert html.count("尚无任何地区有该指标的数据。") == 2  # the map and the ranking
+    assert "尚无数据，因此没有图表。" in html  # over time
+    figcaptions = re.findall(r"<figcaption>(.*?)</figcaption>", html, re.S)
+    assert figcaptions[:2] == ["各区", "排名"] and not any("None" in caption for caption in figcaptions)

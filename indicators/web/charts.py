@@ -160,6 +160,10 @@ def base_options(panels: int) -> dict:
     }
 
 
+def nothing_yet() -> str:
+    return _("No area has a figure of this indicator yet.")
+
+
 def too_few(figures: dict[int, float], where: str = "") -> str:
     """The sentence that replaces a chart of fewer than two figures."""
     if not figures:
@@ -388,6 +392,8 @@ def map_chart(
     with their values, and a sentence counting the districts with a figure."""
     values = [value for _code, _name, value in districts if value is not None]
     numbers = {"count": len(values), "total": len(districts), "year": year}
+    if year is None:
+        return Chart(chart_id, sentence=nothing_yet())
     if len(values) < 2:
         count = ngettext(
             "%(count)s of %(total)s district has a figure for %(year)s.",
@@ -457,6 +463,8 @@ def ranking_chart(
         key=lambda item: item[1],
         reverse=direction == "lower",
     )
+    if year is None:
+        return Chart(chart_id, sentence=nothing_yet())
     if len(ranked) < 2:
         return Chart(
             chart_id,
