@@ -143,7 +143,8 @@ def test_the_gdp_page_keeps_the_city_and_the_districts_apart_and_draws_no_empty_
     # every area's target, at its year
     assert series["Guangzhou"]["markPoint"]["data"][0]["coord"] == ["2025", 35000.0]
     zh = client.get("/indicators/gdp/").content.decode()
-    assert "11个区中有0个区有2023年的数据。" in zh
+    assert "11个区中有0个区有2023年的数据。地图至少需要两个区的数据；全部数据见下表。" in zh
+    assert 'class="chart-card wide"' not in zh  # no frame kept for a map not drawn
 
 
 @pytest.mark.django_db
@@ -300,7 +301,10 @@ def test_fewer_than_two_figures_is_a_sentence_in_the_pages_language(figures, eng
 def test_a_map_of_one_district_and_an_empty_ranking_are_sentences():
     districts = [("440103", "Liwan", 12.0), ("440104", "Yuexiu", None)]
     one = charts.map_chart("map", year=2023, unit="%", direction="higher", districts=districts)
-    assert one.options is None and one.sentence.startswith("1 of 2 districts have a figure for 2023.")
+    assert one.options is None
+    assert one.sentence == (
+        "1 of 2 districts have a figure for 2023. A map needs at least two; the table below has every figure."
+    )
     ranking = charts.ranking_chart("ranking", year=2023, measure="share", unit="%", direction="higher", districts=[])
     assert ranking.options is None and "no ranking" in ranking.sentence
 

@@ -395,14 +395,14 @@ def map_chart(
     if year is None:
         return Chart(chart_id, sentence=nothing_yet())
     if len(values) < 2:
-        count = ngettext(
-            "%(count)s of %(total)s district has a figure for %(year)s.",
-            "%(count)s of %(total)s districts have a figure for %(year)s.",
+        sentence = ngettext(
+            "%(count)s of %(total)s district has a figure for %(year)s. A map needs at least two; the table "
+            "below has every figure.",
+            "%(count)s of %(total)s districts have a figure for %(year)s. A map needs at least two; the table "
+            "below has every figure.",
             len(districts),
         )
-        return Chart(
-            chart_id, sentence=count % numbers + " " + _("A map needs at least two; the table below has every figure.")
-        )
+        return Chart(chart_id, sentence=sentence % numbers)
     count = ngettext(
         "%(count)s of %(total)s district has a figure for %(year)s; the others are left blank.",
         "%(count)s of %(total)s districts have a figure for %(year)s; the others are left blank.",
