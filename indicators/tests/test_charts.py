@@ -367,3 +367,24 @@ def test_an_indicator_without_any_figure_says_so_instead_of_drawing(client):
     assert "尚无数据，因此没有图表。" in html  # over time
     figcaptions = re.findall(r"<figcaption>(.*?)</figcaption>", html, re.S)
     assert figcaptions[:2] == ["各区", "排名"] and not any("None" in caption for caption in figcaptions)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    ["/districts/440100/", "/districts/440100/?plan=guangzhou-13th-fyp", "/districts/440104/?plan=yuexiu-13th-fyp"],
+)
+def test_every_district_chart_shows_its_target_and_a_path_from_the_baseline_to_the_target_year(client, url):
+    response = client.get(url)
+    for row, chart in response.context["charts"]:
+        if chart.options is None:
+            continue
+        target = row.target
+        series = {s["id"]: s for s in chart.options["series"]}
+        assert {"target", "target-average"} & set(series) or chart.notes or not target.target_notation
+        if "path" in series:
+            first, last = series["path"]["data"]
+            assert first == [str(target.baseline_year or target.plan.period_start - 1), float(target.baseline_value)]
+            assert last == [str(target.target_year), float(target.target_value)]
+        if target.target_value is not None and not (target.is_cumulative or target.is_annual_average):
+            assert series["target"]["data"] == [[str(target.target_year), float(target.target_value)]]
