@@ -200,6 +200,8 @@ class Chart:
     sentence: str = ""
     notes: list[str] = field(default_factory=list)
     height: int = 0
+    name: str = ""  # what the chart's caption names (an indicator), and its unit as stored
+    unit: str = ""
 
     def as_json(self) -> dict:
         return {"id": self.id, "options": self.options}

@@ -57,7 +57,7 @@ def _chart(row: dashboards.TargetRow, area: Area, city: Area | None) -> charts.C
     anticipated = None
     if evaluation.anticipated is not None and evaluation.method == "level" and not evaluation.final:
         anticipated = (target.target_year, round(evaluation.anticipated, 4))
-    return charts.area_chart(
+    chart = charts.area_chart(
         f"chart-{target.pk}",
         measure=indicator.measure,
         unit=charts.unit_of(indicator),
@@ -68,6 +68,8 @@ def _chart(row: dashboards.TargetRow, area: Area, city: Area | None) -> charts.C
         city=city.name if city else "",
         city_figures=row.city_series,
     )
+    chart.name, chart.unit = indicator.name, indicator.unit_zh  # the card's caption
+    return chart
 
 
 def plan_target(target: Target) -> charts.PlanTarget:
