@@ -28,6 +28,8 @@ from indicators.progress.engine import (
     TARGET_PENDING,
     WITHIN_SCALE,
 )
+from indicators.web import charts
+from indicators.web.districts import plan_target
 
 register = template.Library()
 
@@ -113,32 +115,42 @@ def commentary(item) -> str:
 
 
 @register.simple_tag
-def sparkline(observations, width: int = 96, height: int = 24) -> str:
-    """A small inline SVG line of the yearly figures (single years only), drawn on the server."""
-    points = [(o.year, float(o.value)) for o in observations if o.is_single_year]
-    if len(points) < 2:
-        return mark_safe('<span class="sparkline sparkline--empty" aria-hidden="true"></span>')
-    years = [p[0] for p in points]
-    values = [p[1] for p in points]
-    low, high = min(values), max(values)
-    span_x = (max(years) - min(years)) or 1
-    span_y = (high - low) or 1
-    coords = " ".join(
-        f"{2 + (year - min(years)) / span_x * (width - 4):.1f},{height - 2 - (value - low) / span_y * (height - 4):.1f}"
-        for year, value in points
+def sparkline(row, width: int = 96, height: int = 24) -> str:
+    """A small inline SVG of a scorecard row's yearly figures, drawn on the server by the chart rules
+    (indicators.web.charts.sparkline): at the years they measure, broken where a year is missing, from
+    zero, with the target; fewer than two figures are said in words."""
+    target = row.target
+    line = charts.sparkline(
+        row.series,
+        measure=target.indicator.measure,
+        plan_target=plan_target(target),
+        width=width,
+        height=height,
     )
-    last_x, last_y = coords.split(" ")[-1].split(",")
+    if line is None:
+        return format_html('<span class="sparkline sparkline--empty">{}</span>', _("Fewer than two figures"))
+    parts = []
+    for run in line.runs:
+        if len(run) > 1:
+            points = " ".join(f"{x},{y}" for x, y in run)
+            parts.append(format_html('<polyline points="{}" fill="none" stroke="currentColor"/>', points))
+        else:
+            parts.append(format_html('<circle cx="{}" cy="{}" r="1.5" fill="currentColor"/>', *run[0]))
+    if line.average:
+        (x1, y1), (x2, y2) = line.average
+        parts.append(format_html('<line class="sparkline-target" x1="{}" y1="{}" x2="{}" y2="{}"/>', x1, y1, x2, y2))
+    if line.target:
+        x, y = line.target
+        parts.append(format_html('<path class="sparkline-target" d="M{} {}l3 3l-3 3l-3 -3z"/>', x, round(y - 3, 1)))
+    parts.append(format_html('<circle cx="{}" cy="{}" r="2" fill="currentColor"/>', *line.last))
     return format_html(
         '<svg class="sparkline" width="{}" height="{}" viewBox="0 0 {} {}" aria-hidden="true" focusable="false">'
-        '<polyline points="{}" fill="none" stroke="currentColor" stroke-width="1.5"/>'
-        '<circle cx="{}" cy="{}" r="2" fill="currentColor"/></svg>',
+        "{}</svg>",
         width,
         height,
         width,
         height,
-        coords,
-        last_x,
-        last_y,
+        mark_safe("".join(parts)),
     )
 
 

@@ -1,25 +1,32 @@
 """The dashboards in headless Chromium: every page in both languages draws without a console error or a
-failed request; the charts and the map draw; the plan and district switches work; 404s are pages.
+failed request; the charts and the map draw (a chart of fewer than two figures is a sentence instead, and
+draws nothing); the plan and district switches work; 404s are pages.
 Screenshots of every page land in test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from playwright.sync_api import expect
 
+from districts.models import Area
 from gzplan.tests.browser import expect_status, screenshot
+from indicators.models import Indicator
+from indicators.tests import factories
 
 PAGES = [
     ("scorecard", "/", 0),
     ("scorecard-13th", "/?plan=guangzhou-13th-fyp", 0),
     ("districts", "/districts/", 0),
-    ("district-yuexiu-13th", "/districts/440104/?plan=yuexiu-13th-fyp", 10),
-    ("district-guangzhou", "/districts/440100/", 1),
+    # The seed data has two figures or more of few indicators: the others are sentences (test_charts.py).
+    ("district-yuexiu-13th", "/districts/440104/?plan=yuexiu-13th-fyp", 1),
+    ("district-guangzhou", "/districts/440100/", 5),
     ("indicators", "/indicators/", 0),
     ("downloads", "/downloads/", 0),
     ("scorecard-unknown-plan", "/?plan=nonexistent", 0),  # the default plan, with a notice
-    ("indicator-gdp", "/indicators/gdp/", 3),
-    ("indicator-rd-share", "/indicators/rd_share/", 3),
+    ("indicator-gdp", "/indicators/gdp/", 1),
+    ("indicator-rd-share", "/indicators/rd_share/", 1),
     ("plan-guangzhou-13th", "/plans/guangzhou-13th-fyp/", 0),
     ("plan-yuexiu-14th", "/plans/yuexiu-14th-fyp/", 0),
 ]
@@ -47,12 +54,32 @@ def test_every_page_draws_in_both_languages(page, live_server, page_locale, pref
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("page_locale", ["en"])
 def test_the_map_draws_the_eleven_districts(page, live_server, page_locale):
+    gdp = Indicator.objects.get(code="gdp")
+    for code, value in [("440103", "1250"), ("440105", "2100"), ("440106", "6000")]:
+        factories.record_value(area=Area.objects.get(code=code), indicator=gdp, year=2023, value=Decimal(value))
     page.goto(live_server.url + "/en/indicators/gdp/")
     expect(page.locator('#map[data-drawn="true"]')).to_be_attached(timeout=10_000)
+    expect(page.locator('#ranking[data-drawn="true"]')).to_be_attached()
     # one filled path per district (Huadu has two pieces), labelled with the English names
     assert page.locator("#map svg path").count() >= 11
     for name in ["Yuexiu", "Tianhe", "Conghua", "Nansha"]:
         expect(page.locator("#map svg text", has_text=name).first).to_be_attached()
+    # the legend gives the classes' values, and the page says how many districts have a figure
+    expect(page.locator("#map svg text", has_text="4812.5–6000").first).to_be_attached()
+    expect(
+        page.locator(".chart-note", has_text="3 of 11 districts have a figure for 2023; the others are left blank.")
+    ).to_be_visible()
+    screenshot(page, "indicator-gdp-three-districts-en")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("page_locale", ["zh-Hans"])
+def test_too_few_figures_are_sentences_not_empty_frames(page, live_server, page_locale):
+    page.goto(live_server.url + "/indicators/gdp/")
+    expect(page.locator("#timeseries[data-drawn='true']")).to_be_attached(timeout=10_000)
+    assert page.locator("#map").count() == 0 and page.locator("#ranking").count() == 0
+    expect(page.locator(".chart-sentence", has_text="11个区中有0个区有2023年的数据。")).to_be_visible()
+    expect(page.locator(".chart-sentence", has_text="因此没有排名")).to_be_visible()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from districts.models import Area
 from gzplan.lib.notices import quoted
 from gzplan.lib.numbers import fmt
-from indicators.web import dashboards
+from indicators.models import Target
+from indicators.web import charts, dashboards
 
 
 def district_index(request: HttpRequest) -> HttpResponse:
@@ -39,7 +40,7 @@ def district(request: HttpRequest, code: str) -> HttpResponse:
     parent = area.parent  # selected with the area: no query
     city = parent if parent is not None and parent.level == Area.Level.CITY else None
     rows = dashboards.plan_rows(plan, city=city) if plan else []
-    charts = [(row, chart) for row in rows if (chart := _chart(row))]
+    drawn = [(row, chart) for row in rows if (chart := _chart(row, area, city))]
     return render(
         request,
         "districts/district.html",
@@ -51,44 +52,65 @@ def district(request: HttpRequest, code: str) -> HttpResponse:
             "rows": rows,
             "counts": dashboards.status_counts(rows),
             "coverage": dashboards.coverage(rows),
-            "charts": charts,
-            "chart_data": [chart for _, chart in charts],
+            "charts": drawn,
+            "chart_data": [chart.as_json() for _, chart in drawn if chart.options],
+            "without_figures": len(rows) - len(drawn),
             "areas": area.neighbourhood(),
             "notices": notices,
         },
     )
 
 
-def _chart(row: dashboards.TargetRow) -> dict[str, object] | None:
-    """What the page script needs to draw one indicator: series, target, path, anticipated value."""
+def _chart(row: dashboards.TargetRow, area: Area, city: Area | None) -> charts.Chart | None:
+    """One indicator of the plan drawn (charts.area_chart), or the sentence standing for it; None when the
+    area has no figure for it (the page counts those instead)."""
     target, evaluation = row.target, row.evaluation
-    points = [[o.year, float(o.value)] for o in row.series if o.is_single_year]
-    city = [[o.year, float(o.value)] for o in row.city_series if o.is_single_year]
-    path: list[list[float]] = []
-    if target.baseline_value is not None and target.target_value is not None and not target.is_cumulative:
-        path = [
-            [target.baseline_year or target.plan.period_start - 1, float(target.baseline_value)],
-            [target.target_year, float(target.target_value)],
-        ]
+    if not any(o.is_single_year for o in row.series):
+        return None
+    indicator = target.indicator
     anticipated = None
     if evaluation.anticipated is not None and evaluation.method == "level" and not evaluation.final:
-        anticipated = [target.target_year, round(evaluation.anticipated, 4)]
-    marker = (
-        [target.target_year, float(target.target_value)]
-        if target.target_value is not None and not target.is_cumulative and not target.is_annual_average
-        else None
+        anticipated = (target.target_year, round(evaluation.anticipated, 4))
+    chart = charts.area_chart(
+        f"chart-{target.pk}",
+        measure=indicator.measure,
+        unit=charts.unit_of(indicator),
+        area=area.name,
+        figures=row.series,
+        plan_target=plan_target(target),
+        anticipated=anticipated,
+        city=city.name if city else "",
+        city_figures=row.city_series,
     )
-    if not points and not marker:
-        return None  # nothing to draw: a period total or average is shown in the table instead
-    return {
-        "id": f"chart-{target.pk}",
-        "name": target.indicator.name,
-        "unit": target.indicator.unit_zh,
-        "series": points,
-        "city": city,
-        "target": marker,
-        "path": path,
-        "anticipated": anticipated,
-        "status": evaluation.status,
-        "summary": fmt(evaluation.value),
-    }
+    chart.name, chart.unit = indicator.name, indicator.unit_zh  # the card's caption
+    return chart
+
+
+def plan_target(target: Target) -> charts.PlanTarget:
+    """What a chart shows of the target: the path from the baseline (at the year it measures) to the target,
+    an annual average as a line over the plan's years, a period total in words."""
+    value = float(target.target_value) if target.target_value is not None else None
+    if target.is_cumulative:
+        text = _("Target: %(target)s in total over %(start)s–%(end)s.") % {
+            "target": target.target_notation or fmt(value),
+            "start": target.plan.period_start,
+            "end": target.target_year,
+        }
+        return charts.PlanTarget(target.target_year, text=text)
+    if target.is_annual_average:
+        if value is None:
+            return charts.PlanTarget(target.target_year, text=_target_in_words(target))
+        return charts.PlanTarget(target.target_year, average=value, average_from=target.plan.period_start)
+    if value is None:
+        return charts.PlanTarget(target.target_year, text=_target_in_words(target))
+    # A baseline over several years (a five-year total or average) is no point on the path.
+    single = target.baseline_span_from is None or target.baseline_span_from == target.baseline_year
+    baseline = float(target.baseline_value) if target.baseline_value is not None and single else None
+    baseline_year = target.baseline_year or (target.plan.period_start - 1 if baseline is not None else None)
+    return charts.PlanTarget(target.target_year, target=value, baseline=baseline, baseline_year=baseline_year)
+
+
+def _target_in_words(target: Target) -> str:
+    if not target.target_notation:
+        return ""
+    return _("Target for %(year)s: %(target)s.") % {"year": target.target_year, "target": target.target_notation}

@@ -19,7 +19,7 @@ from gzplan.lib.notices import quoted
 from indicators.models import Indicator, Plan, ReportedValue, Target
 from indicators.progress.evaluation import current_year, evaluate_values, indicators_behind
 from indicators.spreadsheets import writing as exports
-from indicators.web import dashboards
+from indicators.web import charts, dashboards
 
 
 def _plans_near(plan: Plan | None, areas: list[Area] | None = None) -> list[tuple[Area, list[Plan]]]:
@@ -115,6 +115,7 @@ class Figure(NamedTuple):
     area_id: int
     year: int
     span_from: int
+    reference_year: int  # the year it measures, which the charts draw it at
     value: Decimal
 
 
@@ -171,7 +172,7 @@ def _indicator_page_data(indicator: Indicator, areas: list[Area]):
         Figure(*row)
         for row in ReportedValue.objects.filter(indicator=indicator, quarter=0, area_id__in=ids)
         .order_by("year", "span_from")
-        .values_list("area_id", "year", "span_from", "value")
+        .values_list("area_id", "year", "span_from", "reference_year", "value")
     ]
     # Every plan's targets for the indicator, in one query: the metadata lists them all, the table the page's.
     all_targets = list(
@@ -245,18 +246,44 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
                 "count": len(area_figures),
             }
         )
-        if singles:
-            series.append({"code": area.code, "name": area.name, "points": [[f.year, float(f.value)] for f in singles]})
-    chart = {
-        "year": year,
-        "unit": indicator.unit_zh,
-        "direction": indicator.direction,
-        "areas": [
-            {"code": a.code, "name": a.name, "level": a.level, "value": _float(row["at_year"])}
-            for a, row in zip(areas, table, strict=True)
-        ],
-        "series": series,
+        series.append(
+            charts.AreaFigures(
+                area.code,
+                area.name,
+                area.level,
+                {f.reference_year: float(f.value) for f in singles},  # later reports of a year win
+                _drawn_target(target),
+            )
+        )
+    unit = charts.unit_of(indicator)
+    # The map and the ranking: each district's figure measuring the year chosen.
+    measured = {s.code: s.figures.get(year) if year is not None else None for s in series}
+    districts = [(a.code, a.name, measured[a.code]) for a in areas if a.level == Area.Level.DISTRICT]
+    level_names = {
+        str(Area.Level.PROVINCE): _("Provinces"),
+        str(Area.Level.CITY): _("Cities"),
+        str(Area.Level.DISTRICT): _("Districts"),
     }
+    shown = {
+        "map": charts.map_chart("map", year=year, unit=unit, direction=indicator.direction, districts=districts),
+        "ranking": charts.ranking_chart(
+            "ranking",
+            year=year,
+            measure=indicator.measure,
+            unit=unit,
+            direction=indicator.direction,
+            districts=districts,
+        ),
+        "timeseries": charts.timeseries_chart(
+            "timeseries", measure=indicator.measure, unit=unit, areas=series, level_names=level_names
+        ),
+    }
+    shown["timeseries"].notes += [
+        _("%(area)s: target for %(year)s %(target)s (not a figure of one year, so not drawn).")
+        % {"area": row["area"].name, "year": row["target"].target_year, "target": row["target"].target_notation}
+        for row in table
+        if row["target"] is not None and row["target"].target_notation and _drawn_target(row["target"]) is None
+    ]
     # The listing of every figure: the first ones only, as model objects (period labels, statuses).
     listed = list(
         figures_of_indicator.select_related("area").order_by("area__code", "year", "span_from")[:ALL_VALUES_SHOWN]
@@ -269,11 +296,11 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "table": table,
             "years": years,
             "year": year,
-            "chart": chart,
+            "charts": shown,
+            "chart_data": [chart.as_json() for chart in shown.values() if chart.options],
             "page": page,
             "values": listed,
             "values_count": values_count,
-            "district_figures": any(row["at_year"] for row in table if row["area"].level == Area.Level.DISTRICT),
             "notices": notices,
             "metadata": indicator.metadata(),
             "metadata_ref": _citation(indicator.metadata_source_ref),
@@ -289,8 +316,11 @@ def _citation(ref: str) -> str:
     return re.sub(r"专栏\s*(\d+)\s*注\s*(\d+)", r"box \1, note \2", ref).replace("；", "; ")
 
 
-def _float(value: Figure | None) -> float | None:
-    return float(value.value) if value is not None else None
+def _drawn_target(target: Target | None) -> tuple[int, float] | None:
+    """A target drawn as a point at its year: a level to reach, not a period total or an annual average."""
+    if target is None or target.target_value is None or target.is_cumulative or target.is_annual_average:
+        return None
+    return (target.target_year, float(target.target_value))
 
 
 def indicator_data(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
