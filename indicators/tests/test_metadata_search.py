@@ -75,7 +75,7 @@ def test_the_plans_that_target_the_indicator_are_listed_with_their_targets(clien
         ("guangzhou-14th-fyp", "约3.5万亿元", 2025),
         ("guangzhou-13th-fyp", "28000", 2020),
         ("yuexiu-14th-fyp", "4100亿元", 2025),
-        ("tianhe-2024", "exceeds 700 billion yuan", 2024),
+        ("tianhe-2024", "突破7000亿元", 2024),
     ]
     section = metadata_section(response.content.decode())
     assert '<a href="/en/plans/yuexiu-14th-fyp/">Yuexiu 14th Five-Year Plan</a>' in section
