@@ -24,6 +24,8 @@ PAGES = [
     ("plan", "/plans/guangzhou-14th-fyp/"),
     ("plan-annual", "/plans/tianhe-2024/"),
     ("rounds", "/rounds/"),
+    ("search", "/search/?q=地區生產總值"),
+    ("downloads", "/downloads/"),
     ("login", "/accounts/login/"),
     ("not-found", "/plans/no-such-plan/"),
 ]

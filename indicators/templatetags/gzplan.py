@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from django import template
@@ -12,6 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from gzplan.lib.bilingual import as_printed, other_language
 from gzplan.lib.numbers import fmt, plain_number
 from indicators.progress.engine import (
     ABOVE_SCALE,
@@ -154,24 +154,11 @@ def sparkline(row, width: int = 96, height: int = 24) -> str:
     )
 
 
-_HAN = re.compile(r"[\u3400-\u9fff]")
-_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
-_ENGLISH_WORDS = re.compile(r"[A-Za-z]{2,}[ ,.'-]+[A-Za-z]{2,}[ ,.'-]+[A-Za-z]{2,}")  # three words: a sentence
-
-
 @register.simple_tag
 def lang_of(text) -> str:
-    """` lang="…"` for a text stored in one language shown on a page of the other (a source's note, a
-    plan's note): "en" for English on a Chinese page, "zh-Hans" for Chinese on an English page; "" when
-    the text is in the page's language, or has no words of either (WCAG 3.1.2, language of parts). An
-    English note that quotes Chinese words is English; a Chinese text with a few Latin letters is Chinese."""
-    text = str(text or "")
-    english_page = (get_language() or "").startswith("en")
-    if english_page and _HAN.search(text) and not _ENGLISH_WORDS.search(text):
-        return mark_safe(' lang="zh-Hans"')
-    if not english_page and (_ENGLISH_WORDS.search(text) or (not _HAN.search(text) and _LATIN_WORD.search(text))):
-        return mark_safe(' lang="en"')  # English, or an English note quoting Chinese words
-    return ""
+    """` lang="…"` for a text in the other language than the page's (gzplan.lib.bilingual.other_language)."""
+    lang = other_language(text)
+    return format_html(' lang="{}"', lang) if lang else ""
 
 
 @register.simple_tag
@@ -179,7 +166,4 @@ def printed(text, default: str = "–") -> str:
     """A cell as printed in the plan's table (a target, a baseline, a unit: Chinese), marked with its
     `lang` when the page is in the other language; `default` when empty."""
     text = str(text or "")
-    if not text:
-        return default
-    marked = lang_of(text)
-    return format_html("<span{}>{}</span>", marked, text) if marked else text
+    return as_printed(text) if text else default

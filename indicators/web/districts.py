@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from districts.models import Area
+from gzplan.lib.bilingual import as_printed, safe_format
 from gzplan.lib.notices import quoted
 from gzplan.lib.numbers import fmt
 from indicators.models import Target
@@ -91,11 +92,12 @@ def plan_target(target: Target) -> charts.PlanTarget:
     an annual average as a line over the plan's years, a period total in words."""
     value = float(target.target_value) if target.target_value is not None else None
     if target.is_cumulative:
-        text = _("Target: %(target)s in total over %(start)s–%(end)s.") % {
-            "target": target.target_notation or fmt(value),
-            "start": target.plan.period_start,
-            "end": target.target_year,
-        }
+        text = safe_format(
+            _("Target: %(target)s in total over %(start)s–%(end)s."),
+            target=as_printed(target.target_notation) if target.target_notation else fmt(value),
+            start=target.plan.period_start,
+            end=target.target_year,
+        )
         return charts.PlanTarget(target.target_year, text=text)
     if target.is_annual_average:
         if value is None:
@@ -113,4 +115,6 @@ def plan_target(target: Target) -> charts.PlanTarget:
 def _target_in_words(target: Target) -> str:
     if not target.target_notation:
         return ""
-    return _("Target for %(year)s: %(target)s.") % {"year": target.target_year, "target": target.target_notation}
+    return safe_format(
+        _("Target for %(year)s: %(target)s."), year=target.target_year, target=as_printed(target.target_notation)
+    )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from districts.models import Area
 from gzplan.lib import freshness
+from gzplan.lib.bilingual import as_printed, safe_format
 from gzplan.lib.notices import quoted
 from indicators.models import Indicator, Plan, ReportedValue, Target
 from indicators.progress.evaluation import current_year, evaluate_values, indicators_behind
@@ -279,8 +280,12 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         ),
     }
     shown["timeseries"].notes += [
-        _("%(area)s: target for %(year)s %(target)s (not a figure of one year, so not drawn).")
-        % {"area": row["area"].name, "year": row["target"].target_year, "target": row["target"].target_notation}
+        safe_format(
+            _("%(area)s: target for %(year)s %(target)s (not a figure of one year, so not drawn)."),
+            area=row["area"].name,
+            year=row["target"].target_year,
+            target=as_printed(row["target"].target_notation),
+        )
         for row in table
         if row["target"] is not None and row["target"].target_notation and _drawn_target(row["target"]) is None
     ]

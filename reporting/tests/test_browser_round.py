@@ -57,7 +57,7 @@ def log_in(page, live_server, username: str, then: str) -> None:
     page.goto(f"{live_server.url}/en/accounts/login/?next={then}")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")  # not the header's search
 
 
 def log_out(page) -> None:
