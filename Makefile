@@ -7,7 +7,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install lock run bench-progress bench-pages bench-api bench-import bench load-test multi-instance-check hammer-check test test-sqlite test-postgres migrations-check lint imports typecheck check-deploy
+.PHONY: install lock run bench-progress bench-pages bench-api bench-import bench-reports bench load-test multi-instance-check hammer-check test test-sqlite test-postgres migrations-check lint imports typecheck check-deploy
 
 install: $(VENV)/.installed
 
@@ -99,6 +99,13 @@ bench-import: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench SECURE_SSL=false $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench SECURE_SSL=false $(PY) manage.py load_real_data
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench SECURE_SSL=false $(PY) manage.py bench_import
+
+# Review reports on two labelled synthetic plans (deleted afterwards), on the embedded SQLite database:
+# a 30-target report made in the request, in each format and language, beside its floor (under 5 s); then
+# a 1,000-target PDF made by a real task worker (db_worker), with its progress (about 3 minutes; not part of make test).
+bench-reports: install
+	DEBUG=1 $(PY) manage.py migrate --noinput -v0
+	DEBUG=1 GZPLAN_TASKS_BACKEND=database $(PY) manage.py bench_reports
 
 # The benchmark suite at SIZE (small = the real data; province; country) on PostgreSQL, beside
 # each measure's floor; makes the labelled synthetic data if it is not there and writes

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import io
+import random
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
 from bench import synthetic
+from bench.management.commands import bench_reports
 from bench.management.commands.load_test_setup import remove_writes
 from districts.models import Area
-from indicators.models import Indicator, Plan, ReportedValue, Target
+from indicators.models import Commentary, Indicator, Plan, ReportedValue, Target
+from reports import content
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +69,23 @@ def test_the_load_tests_writes_are_removed_with_their_history_and_nothing_else()
     assert remove_writes() == 1
     assert ReportedValue.objects.count() == before - 1 and not ReportedValue.objects.filter(pk=written.pk).exists()
     assert not ReportedValue.history.filter(id=written.pk).exists()
+
+
+def test_the_report_benchmarks_plans_are_labelled_reportable_and_removed_with_nothing_else():
+    """The data part of bench_reports (its renders and worker are too slow for the suite)."""
+    real = real_counts()
+    rng = random.Random(1)
+    source, indicators = bench_reports.make_base(40, rng)
+    plan = bench_reports.make_plan(source, bench_reports.COUNTRY_CODE, "合成国", "Synthetic country", indicators, rng)
+    assert plan.area.code.startswith(synthetic.AREA_PREFIX) and "synthetic" in plan.area.name_en
+    assert "synthetic" in plan.name_en and plan.targets.count() == 40
+    assert set(ReportedValue.objects.filter(area=plan.area).values_list("source", flat=True)) == {
+        "synthetic (not real)"
+    }
+    assert content.build(plan, "en").target_count == 40
+    target_ids = list(plan.targets.values_list("pk", flat=True))
+    assert bench_reports.remove(log=lambda line: None)
+    assert not Plan.objects.filter(code__startswith="syn-report-").exists()
+    assert not Target.history.filter(id__in=target_ids).exists()
+    assert not Commentary.history.filter(target_id__in=target_ids).exists()
+    assert real_counts() == real, "the real data is untouched"
