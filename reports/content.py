@@ -177,9 +177,12 @@ def _value_status_labels() -> dict[str, str]:
 
 
 def _with_year(text: str, year: int | None) -> str:
+    """A figure with its year, unless it says its year already (a baseline printed "2105(2019年)")."""
     if not text:
         return "–"
-    return _("%(figure)s (%(year)s)") % {"figure": text, "year": year} if year else text
+    if not year or str(year) in text:
+        return text
+    return _("%(figure)s (%(year)s)") % {"figure": text, "year": year}
 
 
 def _chart(target: Target, evaluation_spec, observations, unit: str) -> Chart:

@@ -301,3 +301,10 @@ def test_the_english_report_words_targets_in_english_and_quotes_the_table():
     assert growth.target == "at least 7.5% a year on average, 2016–2020"
     assert growth.target_printed == "年均7.5以上"
     assert report.slipped[0].startswith("GDP growth rate: 6 (2020), preliminary; target at least 7.5%")
+
+
+def test_a_baseline_that_prints_its_year_is_not_given_it_twice():
+    report = content.build(Plan.objects.get(code="guangzhou-14th-fyp"), "zh-hans")
+    printed = [e.baseline for e in report.table if "2019" in e.baseline]
+    assert printed, "the 14th FYP prints 2019 baselines"
+    assert all(b.count("2019") == 1 for b in printed), printed
