@@ -131,7 +131,16 @@ def default_plan(plans: list[Plan]) -> Plan | None:
     return max(five_year or plans, key=lambda p: (p.period_end, p.period_start))
 
 
-def table_rows(rows: list[TargetRow]) -> list[list[TargetRow]]:
+@dataclass(slots=True)
+class TableGroup:
+    """The parts of one printed row (A/B), and how many table rows its category cell spans: the cell is
+    merged over consecutive rows of the same category, as the published table prints it (0: no cell here)."""
+
+    parts: list[TargetRow]
+    category_span: int = 0
+
+
+def table_rows(rows: list[TargetRow]) -> list[TableGroup]:
     """Group the parts of each printed row (A/B) together, in table order; text targets last."""
     grouped: dict[str, list[TargetRow]] = {}
     loose = []
@@ -140,7 +149,15 @@ def table_rows(rows: list[TargetRow]) -> list[list[TargetRow]]:
             grouped.setdefault(row.target.row, []).append(row)
         else:
             loose.append([row])
-    return list(grouped.values()) + loose
+    groups = [TableGroup(parts) for parts in [*grouped.values(), *loose]]
+    first = None
+    for group in groups:
+        if first is not None and group.parts[0].target.category_zh == first.parts[0].target.category_zh:
+            first.category_span += len(group.parts)
+        else:
+            first = group
+            group.category_span = len(group.parts)
+    return groups
 
 
 def plan_named(plans: list[Plan], code: str | None) -> tuple[Plan | None, bool]:

@@ -308,3 +308,15 @@ def test_a_baseline_that_prints_its_year_is_not_given_it_twice():
     printed = [e.baseline for e in report.table if "2019" in e.baseline]
     assert printed, "the 14th FYP prints 2019 baselines"
     assert all(b.count("2019") == 1 for b in printed), printed
+
+
+def test_the_waiting_page_says_when_only_the_typesetting_is_left(client, settings):
+    settings.GZPLAN_REPORT_IN_REQUEST_TARGETS = 10
+    plan = Plan.objects.get(code=PLAN)
+    report = content.build(plan, "en")
+    ReportDocument.objects.create(
+        plan=plan, language="en", format="pdf", year=report.year, fingerprint=report.fingerprint,
+        state=ReportState.RUNNING, done=47, total=47,
+    )  # fmt: skip
+    page = client.get(f"/en/plans/{PLAN}/report.pdf").content.decode()
+    assert "all 47 targets are laid out and the document is being typeset" in page
