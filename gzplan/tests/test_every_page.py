@@ -64,6 +64,51 @@ async () => {
 """
 
 
+# The pages of a signed-in administrator (who may open all of them).
+SIGNED_IN = [
+    ("entry", "/entry/"),
+    ("entry-grid", "/entry/440104/2024/"),
+    ("imports", "/imports/"),
+    ("rounds-signed-in", "/rounds/"),
+    ("following", "/following/"),
+    ("reminders", "/account/reminders/"),
+    ("plan-from-table", "/plans/new-from-table/"),
+    ("scorecard-signed-in", "/"),
+]
+
+
+def check(page, url: str, english: bool, width: int, name: str) -> list[str]:
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    where = f"{url} at {width}px"
+    problems = [f"{where}, other language: {text}" for text in page.evaluate(OTHER_LANGUAGE, english)]
+    if width < 600:
+        scroll = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if scroll > 1:
+            problems.append(f"{where} scrolls sideways by {scroll}px")
+    page.evaluate(AXE)
+    problems += [f"{where}, axe: {v}" for v in page.evaluate(SERIOUS)]
+    screenshot(page, f"every-page-{name}-{'en' if english else 'zh'}-{width}")
+    return problems
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1440, 390])
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_every_signed_in_page_too(page, live_server, django_user_model, prefix, width):
+    django_user_model.objects.create_superuser("every-page", password="pw-for-every-page")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}{prefix}/accounts/login/")
+    page.fill("#id_username", "every-page")
+    page.fill("#id_password", "pw-for-every-page")
+    page.click("main button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    problems = []
+    for name, path in SIGNED_IN:
+        problems += check(page, live_server.url + prefix + path, bool(prefix), width, name)
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("width", [1440, 390])
 @pytest.mark.parametrize("prefix", ["", "/en"])
