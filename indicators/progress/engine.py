@@ -90,6 +90,7 @@ class Observation(NamedTuple):
     span_from: int | None = None
     reference_year: int | None = None
     qualifier: str = ""
+    status: str = ""  # preliminary, final or revised, as reported (the engine does not read it)
 
     @property
     def is_single_year(self) -> bool:

@@ -102,7 +102,8 @@ def observations_by_series(targets, area_ids=None, before: int | None = None) ->
         # The engine computes in floats: casting in SQL skips building a Decimal per figure.
         .filter(**({"year__lt": before} if before else {}))
         .annotate(number=Cast("value", FloatField()))
-        .values_list("area_id", "indicator_id", "year", "span_from", "reference_year", "number", "qualifier")
+        # In Observation's order: each row after the two keys is an Observation's fields.
+        .values_list("area_id", "indicator_id", "year", "number", "span_from", "reference_year", "qualifier", "status")
     )
     series: dict[tuple, list[Observation]] = defaultdict(list)
     # Run the compiled query on a plain cursor: 200,000 figures through the ORM's per-row
@@ -110,8 +111,8 @@ def observations_by_series(targets, area_ids=None, before: int | None = None) ->
     sql, params = rows.query.sql_with_params()
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
-        for area_id, indicator_id, year, span_from, reference_year, value, qualifier in cursor.fetchall():
-            series[(area_id, indicator_id)].append(Observation(year, value, span_from, reference_year, qualifier))
+        for area_id, indicator_id, *figure in cursor.fetchall():
+            series[(area_id, indicator_id)].append(Observation(*figure))
     return series
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from gzplan.lib.bilingual import as_printed, other_language
 from gzplan.lib.numbers import fmt, plain_number
+from indicators.models import ReportedValue
 from indicators.progress.engine import (
     ABOVE_SCALE,
     ACHIEVED,
@@ -167,3 +168,16 @@ def printed(text, default: str = "–") -> str:
     `lang` when the page is in the other language; `default` when empty."""
     text = str(text or "")
     return as_printed(text) if text else default
+
+
+@register.simple_tag
+def latest_status(status: str, baseline: bool = False) -> str:
+    """After a figure's year: " (baseline)" for the baseline, else its status, " (preliminary)", in the page's
+    language ("（基期）", "（初步数）": full-width brackets take no space before them)."""
+    if baseline:
+        words = _("(baseline)")
+    elif status:
+        words = _("(%(status)s)") % {"status": dict(ReportedValue.Status.choices).get(status, status)}
+    else:
+        return ""
+    return words if words.startswith("（") else f" {words}"

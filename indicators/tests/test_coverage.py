@@ -69,3 +69,13 @@ def test_the_latest_figure_is_one_of_the_plan_s_period_or_its_baseline_labelled(
     assert all(row.latest.measured_year < 2016 for row in baseline)
     page = client.get("/en/?plan=guangzhou-13th-fyp").content.decode()
     assert '<span class="year">2023' not in page
+
+
+def test_the_latest_figure_shows_its_status(client):
+    rows = dashboards.plan_rows(Plan.objects.get(code="guangzhou-13th-fyp"))
+    gdp = next(row for row in rows if row.target.indicator.code == "gdp")
+    assert gdp.latest.status == "preliminary"  # as the seed's figures are loaded
+    english = client.get("/en/?plan=guangzhou-13th-fyp").content.decode()
+    assert '<span class="year">2020 (preliminary)</span>' in english
+    chinese = client.get("/?plan=guangzhou-13th-fyp").content.decode()
+    assert '<span class="year">2020（初步数）</span>' in chinese
