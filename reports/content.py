@@ -28,8 +28,6 @@ from indicators.progress.evaluation import current_year, evaluate_values, observ
 
 FINAL = "final"
 MIDTERM = "midterm"
-PROGRESS = "progress"
-KINDS = (FINAL, MIDTERM, PROGRESS)
 # Verdicts a summary names target by target: the ones a leader asks about.
 SLIPPED = (NOT_ACHIEVED, OFF_TRACK, AT_RISK)
 
@@ -49,7 +47,6 @@ class Chart:
     figures: list[Point]  # single-year figures, at the year they measure
     path: list[Point]  # the plan's path, from the baseline to the target
     target: Point | None
-    gaps: list[int] = field(default_factory=list)  # years inside the drawn range without a figure
 
 
 @dataclass
@@ -196,12 +193,8 @@ def _chart(target: Target, evaluation_spec, observations, unit: str) -> Chart:
         if first_year <= o.measured_year <= target.plan.period_end
     ]
     path = [Point(y, round(v, 6)) for y, v in expected_path(evaluation_spec, observations)]
-    last = max([p.year for p in figures] + [p.year for p in path], default=first_year)
-    seen = {p.year for p in figures}
-    start = figures[0].year if figures else last
-    gaps = [y for y in range(start, last + 1) if y not in seen and figures and y < figures[-1].year]
     target_point = Point(target.target_year, float(target.target_value)) if target.target_value is not None else None
-    return Chart(unit, target.indicator.measure, figures, path, target_point, gaps)
+    return Chart(unit, target.indicator.measure, figures, path, target_point)
 
 
 def build(plan: Plan, language: str, year: int | None = None) -> Report:

@@ -137,10 +137,7 @@ def pdf(report: Report, progress: Progress = _ignore) -> bytes:
 
 # -- Word ---------------------------------------------------------------------------------------------
 # Chinese official documents: 黑体 headings, 宋体 body (a writer changes them in the styles, not by hand).
-DOCX_FONTS = {
-    "zh-hans": {"body": ("Times New Roman", "宋体"), "headings": ("Arial", "黑体")},
-    "en": {"body": ("Times New Roman", "宋体"), "headings": ("Arial", "黑体")},
-}
+DOCX_FONTS = {"body": ("Times New Roman", "宋体"), "headings": ("Arial", "黑体")}  # (Latin, East Asian), both languages
 
 
 def _fonts(style, latin: str, east_asian: str) -> None:
@@ -247,7 +244,7 @@ def docx(report: Report, progress: Progress = _ignore) -> bytes:
     english = report.language == "en"
     zh_mark = "zh-Hans" if english else ""
     document = python_docx.Document()
-    fonts = DOCX_FONTS[report.language]
+    fonts = DOCX_FONTS
     styles = document.styles
     for name in ("Normal", "Caption", "Title", "Subtitle", "Table Grid"):
         _fonts(styles[name], *fonts["body"])

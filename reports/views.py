@@ -9,6 +9,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from gzplan.lib.pages import refusal_page
 from indicators.models import Plan
 from reports import content, services
 from reports.models import ReportState
@@ -16,10 +17,8 @@ from reports.models import ReportState
 
 def _refuse(request: HttpRequest, message: str, status: int, plan: Plan) -> HttpResponse:
     """A report that cannot be had: the reason, and the way back to the plan, whose page lists the reports there are."""
-    title = _("Not found") if status == 404 else _("Bad request")
-    context = {"title": title, "problem": message, "back_url": reverse("plan", args=[plan.code]),
-               "back_label": _("The reports of %(plan)s") % {"plan": plan.name}}  # fmt: skip
-    return render(request, "refusal.html", context, status=status)
+    back_label = _("The reports of %(plan)s") % {"plan": plan.name}
+    return refusal_page(request, message, status, back_url=reverse("plan", args=[plan.code]), back_label=back_label)
 
 
 def report_language() -> str:

@@ -118,15 +118,5 @@ def test_every_page_speaks_one_language_fits_a_phone_and_passes_axe(page, live_s
     for name, path in PAGES:
         if name == "not-found":
             expect_status(page, 404, url=live_server.url + prefix + path)
-        page.goto(live_server.url + prefix + path)
-        page.wait_for_load_state("networkidle")
-        other = page.evaluate(OTHER_LANGUAGE, bool(prefix))
-        problems += [f"{prefix}{path} at {width}px, other language: {text}" for text in other]
-        if width < 600:
-            scroll = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            if scroll > 1:
-                problems.append(f"{prefix}{path} at {width}px scrolls sideways by {scroll}px")
-        page.evaluate(AXE)
-        problems += [f"{prefix}{path} at {width}px, axe: {v}" for v in page.evaluate(SERIOUS)]
-        screenshot(page, f"every-page-{name}-{'en' if prefix else 'zh'}-{width}")
+        problems += check(page, live_server.url + prefix + path, bool(prefix), width, name)
     assert not problems, "\n".join(problems)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from districts.access import may_review
 from districts.models import Area
 from gzplan.lib.notices import quoted
+from gzplan.lib.pages import refusal_page
 from indicators.models import Indicator
 from reporting import services
 from reporting.models import MissingReason, Round, Submission
@@ -28,9 +29,7 @@ from reporting.web.forms import AdjustmentForm, MissingReasonForm, RoundForm, Su
 
 def _refuse(request: HttpRequest, message: str, status: int) -> HttpResponse:
     """A round or area that is not there: the reason, and the way back to the list of rounds."""
-    title = _("Not found") if status == 404 else _("Bad request")
-    context = {"title": title, "problem": message, "back_url": reverse("rounds"), "back_label": _("Reporting rounds")}
-    return render(request, "refusal.html", context, status=status)
+    return refusal_page(request, message, status, back_url=reverse("rounds"), back_label=_("Reporting rounds"))
 
 
 def _round_or_refusal(request: HttpRequest, year: int) -> Round | HttpResponse:
