@@ -236,18 +236,18 @@ def parse_table(request: TokenRequest, payload: ParseIn):
     spec = _spec(request, payload.plan)
     if bool(payload.text.strip()) == bool(payload.file):
         raise HttpError(400, "Send the table as `text` or as a base64 `file`, one of the two.")
-    try:
-        if payload.file:
+    data = b""
+    if payload.file:
+        try:
             data = base64.b64decode(payload.file, validate=True)
-            if len(data) > MAX_BYTES:
-                raise HttpError(400, "The file is larger than the import limit.")
-            table = read_file(payload.filename or "table", data)
-        else:
-            table = read_text(payload.text)
-    except (binascii.Error, ValueError) as exc:
-        if isinstance(exc, TableProblem | ImportProblem):
-            raise HttpError(422, f"The table cannot be read: {exc}") from None
-        raise HttpError(400, "`file` is not base64.") from None
+        except (binascii.Error, ValueError):
+            raise HttpError(400, "`file` is not base64.") from None
+        if len(data) > MAX_BYTES:
+            raise HttpError(400, "The file is larger than the import limit.")
+    try:
+        table = read_file(payload.filename or "table", data) if payload.file else read_text(payload.text)
+    except (TableProblem, ImportProblem) as exc:
+        raise HttpError(422, f"The table cannot be read: {exc}") from None
     parse = to_json(table, start=spec.start, end=spec.end)
     result = service.preview(parse, spec, user=request.auth)
     return {"parse": parse, "preview": result.as_dict()}

@@ -323,5 +323,8 @@ def test_the_api_refuses_district_analysts_and_bad_input(api, accounts):
     assert api.send("post", "/plan-tables/parse", {"plan": PLAN, "text": "no table"}, city).status_code == 422
     assert api.send("post", "/plan-tables/parse", {"plan": PLAN}, city).status_code == 400
     assert api.send("post", "/plan-tables/parse", {"plan": PLAN, "file": "%%%"}, city).status_code == 400
+    # base64 of three bytes that are no text in any encoding the reader knows
+    unreadable = api.send("post", "/plan-tables/parse", {"plan": PLAN, "file": "sent", "filename": "C"}, city)
+    assert unreadable.status_code == 422 and "neither an Excel workbook nor text" in unreadable.json()["detail"]
     assert api.send("post", "/plan-tables/apply", json.dumps({"plan": PLAN}), city).status_code == 422
     assert api.send("post", "/plan-tables/parse", {"plan": PLAN, "text": TABLE_15TH}).status_code == 401
