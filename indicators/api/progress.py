@@ -30,7 +30,7 @@ from indicators.api.schemas import ProgressPage, SeriesOut
 from indicators.api.targets import TARGET_FIELDS, filtered_targets, kind_of
 from indicators.api.types import ATTRIBUTE_PATTERN, VERDICT_STATUS_PATTERN
 from indicators.models import Commentary, Indicator, ReportedValue, Target
-from indicators.progress.engine import Evaluation, expected_path
+from indicators.progress.engine import Evaluation, expected_path, latest_figure
 from indicators.progress.evaluation import evaluate_values, indicators_behind, observations_by_series, spec_for
 
 router = Router()
@@ -54,6 +54,13 @@ COMMENTARY_FIELDS = ("year", "analysis_zh", "measures_zh", "analysis_en", "measu
 
 def _commentary(row: dict[str, Any] | None) -> dict[str, Any] | None:
     return {name: row[name] for name in COMMENTARY_FIELDS} if row else None
+
+
+def _latest(series, target: dict[str, Any]) -> dict[str, Any] | None:
+    figure, baseline = latest_figure(series, target["plan__period_start"], target["plan__period_end"])
+    if figure is None:
+        return None
+    return {"value": rounded(figure.value), "year": figure.measured_year, "status": figure.status, "baseline": baseline}
 
 
 def _verdict(evaluation: Evaluation) -> dict[str, Any]:
@@ -171,6 +178,10 @@ PROGRESS_COLUMNS = [
     "status",
     "label_en",
     "label_zh_status",
+    "latest_value",
+    "latest_year",
+    "latest_status",
+    "latest_baseline",
     "final",
     "year",
     "value",
@@ -215,15 +226,23 @@ def progress(
         found = Indicator.objects.filter(code=indicator).values_list("pk", flat=True)
         freshness.reads(indicators=(pk for indicator_id in found for pk in indicators_behind(indicator_id)))
     if status:
-        verdicts = evaluate_values(targets)
+        observed = observations_by_series(targets)
+        verdicts = evaluate_values(targets, observed)
         ids = [pk for pk in targets.values_list("pk", flat=True) if verdicts[pk].status == status]
         count = len(ids)
         page_ids = ids[offset : offset + limit]
     else:
         count = targets.count()
         page_ids = list(targets.values_list("pk", flat=True)[offset : offset + limit])
-        verdicts = evaluate_values(Target.objects.filter(pk__in=page_ids)) if page_ids else {}
-    rows = {r["id"]: r for r in Target.objects.filter(pk__in=page_ids).values(*TARGET_FIELDS)}
+        on_page = Target.objects.filter(pk__in=page_ids)
+        observed = observations_by_series(on_page) if page_ids else {}
+        verdicts = evaluate_values(on_page, observed) if page_ids else {}
+    rows = {
+        r["id"]: r
+        for r in Target.objects.filter(pk__in=page_ids).values(
+            *TARGET_FIELDS, "plan__period_end", "plan__area_id", "indicator_id"
+        )
+    }
     commentary = {
         (c["target_id"], c["year"]): c
         for c in Commentary.objects.filter(target_id__in=page_ids).values("target_id", *COMMENTARY_FIELDS)
@@ -247,17 +266,19 @@ def progress(
                     "kind": kind_of(r),
                 },
                 "verdict": _verdict(verdicts[pk]),
+                "latest": _latest(observed.get((r["plan__area_id"], r["indicator_id"]), ()), r),
                 "commentary": _commentary(commentary.get((pk, verdicts[pk].year))),
             }
         )
     if output_format(request, format, ("json", "csv")) == "csv":
         flat = []
         for item in items:
-            t, v = item["target"], item["verdict"]
+            t, v, latest = item["target"], item["verdict"], item["latest"] or {}
             flat.append(
                 {
                     **t,
                     **v,
+                    **{f"latest_{name}": value for name, value in latest.items()},
                     "target_id": t["id"],
                     "area": t["area"]["code"],
                     "area_zh": t["area"]["name_zh"],

@@ -101,6 +101,17 @@ class Observation(NamedTuple):
         return self.reference_year or self.year
 
 
+def latest_figure(series: Iterable[Observation], period_start: int, period_end: int) -> tuple[Observation | None, bool]:
+    """What "latest figure" means everywhere (pages, exports, API): the most recent figure reported for
+    one year (not a period's total or average) measuring a year up to the plan's end, never a later one;
+    and whether it is the baseline (it measures a year before the period)."""
+    singles = [o for o in series if o.is_single_year and o.measured_year <= period_end]
+    if not singles:
+        return None, False
+    latest = max(singles, key=lambda o: (o.measured_year, o.year))
+    return latest, latest.measured_year < period_start
+
+
 @dataclass(frozen=True, slots=True)
 class TargetSpec:
     """What the engine needs to know about a target, as plain values."""

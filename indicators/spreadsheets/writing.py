@@ -15,13 +15,14 @@ from typing import Protocol
 
 import pandas as pd
 from django.http import HttpResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from gzplan.lib.cells import safe_cell, workbook_cell
 from indicators.models import Plan, ReportedValue, Target
-from indicators.progress.engine import Evaluation
+from indicators.progress.engine import Evaluation, Observation
 
 
 class PlanTableRow(Protocol):
@@ -32,6 +33,12 @@ class PlanTableRow(Protocol):
 
     @property
     def evaluation(self) -> Evaluation: ...
+
+    @property
+    def latest(self) -> Observation | None: ...
+
+    @property
+    def latest_is_baseline(self) -> bool: ...
 
 
 def _frame(records: Sequence[Mapping[str, object]], columns: list[str] | None = None) -> pd.DataFrame:
@@ -123,8 +130,16 @@ def values_download(values: Iterable[ReportedValue], basename: str, fmt_: str) -
 
 def plan_table_xlsx(plan: Plan, rows: Iterable[PlanTableRow]) -> HttpResponse:
     records: list[dict[str, object]] = []
+    language = get_language() or "zh-hans"
+    status_words = dict(ReportedValue.Status.choices)
     for row in rows:
-        t, e = row.target, row.evaluation
+        t, e, latest = row.target, row.evaluation, row.latest
+        if latest is None:
+            figure_status = ""
+        elif row.latest_is_baseline:
+            figure_status = _("baseline")
+        else:
+            figure_status = str(status_words.get(latest.status, latest.status))
         records.append(
             {
                 _("Category"): t.category_zh,
@@ -139,10 +154,15 @@ def plan_table_xlsx(plan: Plan, rows: Iterable[PlanTableRow]) -> HttpResponse:
                 _("Target value"): t.target_value,
                 _("Target year"): t.target_year,
                 _("Attribute"): t.get_attribute_display(),
-                _("Latest figure"): e.value,
-                _("Latest figure year"): e.year,
-                _("Status"): e.label_zh,
-                _("Explanation"): e.explanation_zh,
+                # The latest single-year figure (as on the pages), then the figure the verdict judged: for a
+                # five-year total or annual average that is the total or average, not one year's figure.
+                _("Latest figure"): latest.value if latest else None,
+                _("Latest figure year"): latest.measured_year if latest else None,
+                _("Latest figure status"): figure_status,
+                _("Figure judged"): e.value,
+                _("Year judged"): e.reference_year or e.year,
+                _("Status"): e.label(language),
+                _("Explanation"): e.explanation(language),
                 _("Notes"): "; ".join(f"注{n.number}" for n in t.footnotes.all()),
             }
         )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from districts.models import Area
 from gzplan.lib import freshness
 from indicators.models import Commentary, Plan, PlanKind, Target
-from indicators.progress.engine import STATUS_ORDER, STATUSES, Evaluation, Observation
+from indicators.progress.engine import STATUS_ORDER, STATUSES, Evaluation, Observation, latest_figure
 from indicators.progress.evaluation import evaluate_values, observations_by_series
 
 assert sorted(STATUS_ORDER) == sorted(STATUSES)
@@ -35,16 +35,12 @@ class TargetRow:
 
     @property
     def latest(self) -> Observation | None:
-        """The latest figure reported for one year (not a period total or average) within the plan's period,
-        or before it (the baseline: `latest_is_baseline`); never one of a year after the plan."""
-        end = self.target.plan.period_end
-        singles = [o for o in self.series if o.is_single_year and o.measured_year <= end]
-        return singles[-1] if singles else None
+        """The latest single-year figure within the plan's period, or its baseline (engine.latest_figure)."""
+        return latest_figure(self.series, self.target.plan.period_start, self.target.plan.period_end)[0]
 
     @property
     def latest_is_baseline(self) -> bool:
-        latest = self.latest
-        return latest is not None and latest.measured_year < self.target.plan.period_start
+        return latest_figure(self.series, self.target.plan.period_start, self.target.plan.period_end)[1]
 
 
 def _sorted(observations) -> list[Observation]:

@@ -118,6 +118,7 @@ class Figure(NamedTuple):
     span_from: int
     reference_year: int  # the year it measures, which the charts draw it at
     value: Decimal
+    status: str  # preliminary, final or revised, as reported
 
 
 # Areas per page of the indicator page: a province's 142 on one page, a country's 2,900 in pages.
@@ -173,7 +174,7 @@ def _indicator_page_data(indicator: Indicator, areas: list[Area]):
         Figure(*row)
         for row in ReportedValue.objects.filter(indicator=indicator, quarter=0, area_id__in=ids)
         .order_by("year", "span_from")
-        .values_list("area_id", "year", "span_from", "reference_year", "value")
+        .values_list("area_id", "year", "span_from", "reference_year", "value", "status")
     ]
     # Every plan's targets for the indicator, in one query: the metadata lists them all, the table the page's.
     all_targets = list(
@@ -240,8 +241,9 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         table.append(
             {
                 "area": area,
-                "at_year": next((f for f in singles if f.year == year), None),
-                "latest": singles[-1] if singles else None,
+                # The figure measuring the year chosen (as the map's), and the latest: its year is the one it measures.
+                "at_year": next((f for f in singles if f.reference_year == year), None),
+                "latest": max(singles, key=lambda f: (f.reference_year, f.year)) if singles else None,
                 "target": target,
                 "evaluation": verdicts.get(target.pk) if target else None,
                 "count": len(area_figures),
