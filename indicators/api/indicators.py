@@ -22,11 +22,22 @@ from gzplan.lib.apitools import (
 )
 from indicators.api.common import INDICATOR_REF
 from indicators.api.schemas import IndicatorOut, IndicatorPage
-from indicators.models import Indicator, Target
+from indicators.models import METADATA_FIELDS, Indicator, Target
 
 router = Router()
 
-INDICATOR_FIELDS = [*INDICATOR_REF, "category", "direction", "measure", "growth_of__code", "note"]
+METADATA_COLUMNS = [f"{key}_{language}" for key, _label in METADATA_FIELDS for language in ("zh", "en")]
+INDICATOR_FIELDS = [
+    *INDICATOR_REF,
+    "category",
+    "direction",
+    "measure",
+    "growth_of__code",
+    "note",
+    *METADATA_COLUMNS,
+    "metadata_source__key",
+    "metadata_source_ref",
+]
 # The CSV's columns are as they were (a download's content does not change under its users); the note, which
 # runs to paragraphs, is in the JSON items.
 INDICATOR_COLUMNS = [*INDICATOR_REF, "category", "direction", "measure", "growth_of", "page"]
@@ -43,6 +54,11 @@ def indicator_out(row: dict[str, Any]) -> dict[str, Any]:
         "page": f"/indicators/{row['code']}/",
         # What the figures mean and where they come from (the 年均 wording, a definition that changed…).
         "note": row["note"],
+        "metadata": {
+            **{name: row[name] for name in METADATA_COLUMNS},
+            "source": row["metadata_source__key"],
+            "source_ref": row["metadata_source_ref"],
+        },
     }
 
 

@@ -43,6 +43,24 @@ class SourceRef(BaseModel):
     url: str
 
 
+class IndicatorMetadata(BaseModel):
+    """What the indicator measures and who reports it, as on its page, in both languages; blank where
+    nobody has stated it. `source` is the document that states it."""
+
+    definition_zh: str
+    definition_en: str
+    scope_zh: str = Field(description="统计口径: what the figures cover")
+    scope_en: str
+    department_zh: str = Field(description="The department responsible for the figures")
+    department_en: str
+    data_source_zh: str
+    data_source_en: str
+    release_zh: str = Field(description="When the figures are published")
+    release_en: str
+    source: str | None = Field(description="The key of the source document that states it", examples=["003"])
+    source_ref: str
+
+
 class IndicatorOut(IndicatorRef):
     category: str = Field(examples=["economy"])
     direction: str = Field(description="higher or lower (is better)", examples=["higher"])
@@ -53,6 +71,7 @@ class IndicatorOut(IndicatorRef):
         description="How to read the figures: definitions, wording in the plans, changes of method",
         examples=["Real growth on the previous year."],
     )
+    metadata: IndicatorMetadata
 
 
 class PlanOut(BaseModel):
@@ -237,9 +256,21 @@ class CommentaryOut(BaseModel):
     updated_at: datetime
 
 
+class LatestFigure(BaseModel):
+    """The most recent figure reported for one year measuring a year up to the plan's end (never a later
+    one), or the baseline when none in the period is: what the pages show as the latest figure. For a
+    five-year total or an annual average the verdict judges the total or average (`verdict.value`)."""
+
+    value: float = Field(examples=[28839.0])
+    year: int = Field(description="The year the figure measures", examples=[2022])
+    status: str = Field(description="preliminary, final or revised, as reported; empty if not said")
+    baseline: bool = Field(description="True when the figure measures a year before the plan's period")
+
+
 class ProgressItem(BaseModel):
     target: TargetRef
     verdict: Verdict
+    latest: LatestFigure | None = Field(description="The latest figure, as on the pages; null when there is none")
     commentary: CommentaryOut | None = Field(None, description="The commentary on the year judged, if any")
 
 

@@ -249,3 +249,15 @@ def test_the_search_runs_a_fixed_number_of_queries(client, django_assert_max_num
 def test_the_fixture_file_is_documented():
     readme = (Path(FIXTURES_DIR) / "README.md").read_text(encoding="utf-8")
     assert "## `indicator_metadata.csv`" in readme
+
+
+def test_the_api_serves_the_metadata_the_page_shows(client):
+    with open(FIXTURES_DIR / "indicator_metadata.csv", encoding="utf-8") as file:
+        row = next(csv.DictReader(file))
+    served = client.get(f"/api/v1/indicators/{row['code']}").json()["metadata"]
+    for key, _label in METADATA_FIELDS:
+        assert served[f"{key}_zh"] == row[f"{key}_zh"] and served[f"{key}_en"] == row[f"{key}_en"], key
+    assert (served["source"], served["source_ref"]) == (row["source"], row["source_ref"])
+    listed = client.get("/api/v1/indicators?limit=200").json()["items"]
+    unstated = next(item for item in listed if item["code"] == "gdp")["metadata"]
+    assert unstated["definition_zh"] == "" and unstated["source"] is None
