@@ -21,6 +21,10 @@ class AreaAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["code", "level", "parent", "name_zh", "name_en"]}),
         ("专栏14 发展指引 / development guidance", {"fields": ["positioning_zh", "focus_zh", "platforms_zh"]}),
+        (
+            "英文译文（非正式） / English translation (not official)",
+            {"fields": ["positioning_en", "focus_en", "platforms_en"]},
+        ),
         ("来源 / source", {"fields": ["source_document", "source_ref"]}),
     ]
 

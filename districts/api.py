@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router
 from pydantic import BaseModel, Field
 
-from districts.models import Area
+from districts.models import POSITIONING_TEXTS, Area
 from gzplan.lib.apitools import (
     ONE_ERRORS,
     READ_ERRORS,
@@ -38,6 +38,9 @@ class AreaDetail(AreaOut):
     positioning_zh: str = Field(description="功能定位, from the city's 14th FYP (专栏14)")
     focus_zh: str = Field(description="发展重点")
     platforms_zh: str = Field(description="重点平台")
+    positioning_en: str = Field(description="An English translation of `positioning_zh` (not official); blank if none")
+    focus_en: str = Field(description="An English translation of `focus_zh` (not official)")
+    platforms_en: str = Field(description="An English translation of `platforms_zh` (not official)")
 
 
 class AreaPage(BaseModel):
@@ -91,10 +94,13 @@ def list_areas(
     return page(request, rows, count, limit, offset)
 
 
+POSITIONING_FIELDS = [f"{key}_{language}" for language in ("zh", "en") for key, _label in POSITIONING_TEXTS]
+
+
 @router.get("/areas/{code}", response={200: AreaDetail, **ONE_ERRORS}, summary="One area")
 def get_area(request: HttpRequest, code: AreaCode = Path(..., examples=["440104"])):
     """An area with its functional positioning and development focus from the city's 14th FYP."""
-    row = Area.objects.filter(code=code).values(*AREA_FIELDS, "positioning_zh", "focus_zh", "platforms_zh").first()
+    row = Area.objects.filter(code=code).values(*AREA_FIELDS, *POSITIONING_FIELDS).first()
     if row is None:
         raise not_found(f"No area with code {code}.")
-    return {**_area(row), **{k: row[k] for k in ("positioning_zh", "focus_zh", "platforms_zh")}}
+    return {**_area(row), **{k: row[k] for k in POSITIONING_FIELDS}}

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from gzplan.lib.bilingual import BilingualName
+from gzplan.lib.bilingual import BilingualName, chinese_punctuation
 
 # Areas under one parent a switch offers at most: a province's 130 fit; a flat list of a country's
 # 2,900 would cost 100 ms to render on every page (the area list has them all).
@@ -17,6 +20,22 @@ SWITCH_NEIGHBOURS = 150
 class AreaQuerySet(models.QuerySet["Area"]):
     def districts(self) -> AreaQuerySet:
         return self.filter(level=Area.Level.DISTRICT)
+
+
+class AreaText(NamedTuple):
+    """One of a district's 专栏14 texts on a page: `lang` set when in the other language than the page's."""
+
+    label: str
+    text: str
+    lang: str
+    translated: bool
+
+
+POSITIONING_TEXTS = [
+    ("positioning", _("Functional positioning")),
+    ("focus", _("Development focus")),
+    ("platforms", _("Key platforms")),
+]
 
 
 class Area(BilingualName, models.Model):
@@ -49,6 +68,10 @@ class Area(BilingualName, models.Model):
     )
     focus_zh = models.TextField(_("development focus 发展重点"), blank=True)
     platforms_zh = models.TextField(_("key platforms 重点平台"), blank=True)
+    # English translations of the three texts (the plan publishes them in Chinese only); pages say so.
+    positioning_en = models.TextField(_("functional positioning (English translation)"), blank=True)
+    focus_en = models.TextField(_("development focus (English translation)"), blank=True)
+    platforms_en = models.TextField(_("key platforms (English translation)"), blank=True)
     source_document = models.ForeignKey(
         "indicators.SourceDocument",
         verbose_name=_("source document"),
@@ -83,6 +106,21 @@ class Area(BilingualName, models.Model):
 
     def __str__(self) -> str:
         return f"{self.name_zh} {self.name_en} ({self.code})"
+
+    def positioning(self) -> list[AreaText]:
+        """The district's texts from 专栏14 as a page in the active language shows them: Chinese with Chinese
+        punctuation, or the English translation (marked as one), or the Chinese when none is written yet."""
+        english = (get_language() or "").startswith("en")
+        texts = []
+        for key, label in POSITIONING_TEXTS:
+            chinese, translation = getattr(self, f"{key}_zh"), getattr(self, f"{key}_en")
+            if not chinese:
+                continue
+            if english and translation:
+                texts.append(AreaText(str(label), translation, "", True))
+            else:
+                texts.append(AreaText(str(label), chinese_punctuation(chinese), "zh-Hans" if english else "", False))
+        return texts
 
     def neighbourhood(self) -> list[Area]:
         """The areas the district and plan switches offer: this area, its parent, its neighbours under

@@ -46,6 +46,8 @@ from indicators.models import (
 from indicators.services.loading import load_object, set_footnotes
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+# The district's texts from 专栏14 of the city's 14th FYP, and their English translations.
+POSITIONING = [f"{key}_{language}" for key in ("positioning", "focus", "platforms") for language in ("zh", "en")]
 HISTORY_REASON = "loaded from fixtures/ (real data)"
 
 
@@ -185,6 +187,9 @@ SCHEMAS: dict[str, dict[str, Callable[[str], Any]]] = {
         "positioning_zh": text,
         "focus_zh": text,
         "platforms_zh": text,
+        "positioning_en": text,
+        "focus_en": text,
+        "platforms_en": text,
         "source": text,
         "source_ref": text,
     },
@@ -597,10 +602,7 @@ class Loader:
             )
         areas: dict[str, Area] = {}
         for row in self.rows["areas.csv"]:
-            values = {
-                k: row[k]
-                for k in ("level", "name_zh", "name_en", "positioning_zh", "focus_zh", "platforms_zh", "source_ref")
-            }
+            values = {k: row[k] for k in ("level", "name_zh", "name_en", "source_ref", *POSITIONING)}
             values["parent"] = self.lookup(row, "parent", areas, "parent area (list parents first)", blank=True)
             values["source_document"] = self.lookup(row, "source", sources, "source", blank=True)
             areas[row["code"]] = self.save(row, Area, {"code": row["code"]}, values)

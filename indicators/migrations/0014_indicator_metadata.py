@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from gzplan.lib.schema import add_text_columns, drop_columns
+
 # The text columns, (name, SQL type on PostgreSQL): blank by default, never null.
 TEXT_COLUMNS = [
     ("data_source_en", "text"), ("data_source_zh", "text"), ("definition_en", "text"), ("definition_zh", "text"),
@@ -12,19 +14,10 @@ TEXT_COLUMNS = [
 
 
 def add_columns(apps, schema_editor):
-    """Add the columns in place. Django's SQLite backend would rebuild the whole indicator table for a
-    column with a default, and the rebuild fails on a database with figures: an indicator's `growth_of`
-    points at another row of the same table, which the copy checks against the old one."""
+    """Add the columns in place (gzplan.lib.schema.add_text_columns: Django's SQLite backend would rebuild
+    the indicator table, and the rebuild fails on a database with figures)."""
     Indicator = apps.get_model("indicators", "Indicator")
-    table = schema_editor.quote_name(Indicator._meta.db_table)
-    sqlite = schema_editor.connection.vendor == "sqlite"
-    for name, kind in TEXT_COLUMNS:
-        column = schema_editor.quote_name(name)
-        schema_editor.execute(
-            f"ALTER TABLE {table} ADD COLUMN {column} {'text' if sqlite else kind} NOT NULL DEFAULT ''"
-        )
-        if not sqlite:  # Django keeps no default in the database
-            schema_editor.execute(f"ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT")
+    add_text_columns(schema_editor, Indicator._meta.db_table, TEXT_COLUMNS)
     source = models.ForeignKey(
         apps.get_model("indicators", "SourceDocument"), blank=True, null=True,
         on_delete=django.db.models.deletion.PROTECT, related_name="indicator_metadata",
@@ -36,15 +29,13 @@ def add_columns(apps, schema_editor):
 
 def remove_columns(apps, schema_editor):
     Indicator = apps.get_model("indicators", "Indicator")
-    table = schema_editor.quote_name(Indicator._meta.db_table)
     connection = schema_editor.connection
     with connection.cursor() as cursor:  # SQLite keeps an index on a dropped column: drop it first
         constraints = connection.introspection.get_constraints(cursor, Indicator._meta.db_table)
     for index, about in constraints.items():
         if about["index"] and about["columns"] == ["metadata_source_id"] and connection.vendor == "sqlite":
             schema_editor.execute(f"DROP INDEX {schema_editor.quote_name(index)}")
-    for name in [name for name, _ in TEXT_COLUMNS] + ["metadata_source_id"]:
-        schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN {schema_editor.quote_name(name)}")
+    drop_columns(schema_editor, Indicator._meta.db_table, [name for name, _ in TEXT_COLUMNS] + ["metadata_source_id"])
 
 
 class Migration(migrations.Migration):

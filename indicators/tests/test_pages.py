@@ -83,6 +83,25 @@ def test_the_district_page_shows_positioning_and_the_city_beside(client):
     assert len(response.context["chart_data"]) > 0
 
 
+def test_the_positioning_is_in_the_page_s_language_and_a_translation_says_so(client):
+    chinese = client.get("/districts/440103/").content.decode()
+    assert "努力建成综合城市功能示范区，建设产创联动示范区" in chinese, "Chinese punctuation in Chinese text"
+    assert "一带：白鹅潭沿江总部经济带，两区：" in chinese
+    english = client.get("/en/districts/440103/").content.decode()
+    assert "Strive to become a demonstration zone of comprehensive city functions" in english
+    assert "Translated by gzplan from the plan's Chinese text, which alone is official." in english
+    assert "综合城市功能示范区" not in english
+    served = client.get("/api/v1/areas/440103").json()
+    assert served["positioning_en"].startswith("Strive to become")
+    assert "示范区,建设" in served["positioning_zh"], "stored as printed"
+
+
+def test_an_area_without_a_translation_shows_the_chinese_marked(client):
+    Area.objects.filter(code="440103").update(focus_en="")
+    english = client.get("/en/districts/440103/").content.decode()
+    assert '<dd lang="zh-Hans">重点发展以现代服务业' in english
+
+
 @pytest.mark.parametrize(
     "url",
     [
