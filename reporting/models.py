@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from indicators.domain import FIRST_YEAR, LAST_YEAR
@@ -21,8 +22,8 @@ from indicators.models.common import in_choices, year_between
 class RoundKind(models.TextChoices):
     """Preliminary figures come in January–March of the next year, final ones with the yearbook in autumn."""
 
-    PRELIMINARY = "preliminary", _("preliminary 初步")
-    FINAL = "final", _("final 最终")
+    PRELIMINARY = "preliminary", pgettext_lazy("round", "preliminary")
+    FINAL = "final", pgettext_lazy("round", "final")
 
 
 class RoundQuerySet(models.QuerySet["Round"]):
@@ -196,10 +197,10 @@ class ReminderSent(models.Model):
 class SubmissionState(models.TextChoices):
     """open → submitted → returned → submitted … → accepted; accepted is reopened back to open."""
 
-    OPEN = "open", _("open 未报送")
-    SUBMITTED = "submitted", _("submitted 已报送")
-    RETURNED = "returned", _("returned 已退回")
-    ACCEPTED = "accepted", _("accepted 已审核")
+    OPEN = "open", pgettext_lazy("submission", "open")
+    SUBMITTED = "submitted", pgettext_lazy("submission", "submitted")
+    RETURNED = "returned", pgettext_lazy("submission", "returned")
+    ACCEPTED = "accepted", pgettext_lazy("submission", "accepted")
 
 
 class Submission(models.Model):

@@ -5,11 +5,15 @@ console error (the harness fails on any), and no serious or critical accessibili
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gzplan.tests.browser import expect_status, screenshot
+from indicators.models import ImportBatch, ReportedValue, Target
+from reporting.services import create_round
 
 AXE = (Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js").read_text(encoding="utf-8")
 
@@ -31,8 +35,8 @@ PAGES = [
 ]
 
 # Visible text outside any element marked with the other language: a Chinese page fails on three English
-# words in a row (a sentence), an English page on Chinese text that is not part of an English sentence (an
-# English note may quote the Chinese it explains).
+# words in a row (a sentence) and on half-width punctuation inside Chinese text, an English page on Chinese
+# text that is not part of an English sentence (an English note may quote the Chinese it explains).
 OTHER_LANGUAGE = """
 (english) => {
   const found = [];
@@ -48,6 +52,10 @@ OTHER_LANGUAGE = """
     const sentence = /[A-Za-z]{2,}[ ,.'-]+[A-Za-z]{2,}[ ,.'-]+[A-Za-z]{2,}/.test(text);  // three English words
     const other = english ? /[\\u3400-\\u9fff]/.test(text) && !sentence : sentence;
     if (other) found.push(text.slice(0, 120));
+    // Chinese text with a half-width comma, semicolon or colon between Han characters
+    const halfWidth = /[\\u3400-\\u9fff][,;:][\\u3400-\\u9fff]/.exec(text);
+    const around = halfWidth ? text.slice(Math.max(0, halfWidth.index - 20), halfWidth.index + 20) : "";
+    if (!english && halfWidth) found.push(`half-width punctuation: ${around}`);
   }
   return [...new Set(found)];
 }
@@ -77,6 +85,27 @@ SIGNED_IN = [
 ]
 
 
+def made_pages(user, client) -> list[tuple[str, str]]:
+    """The pages that need something made first: a reporting round and its drill-down, an import's preview,
+    a figure's history, a target's commentary form."""
+    create_round(user, year=2025, kind="preliminary", title_zh="2025年初步数据报送",
+                 title_en="2025 preliminary figures", opens_on=datetime.date(2026, 1, 5),
+                 due_on=datetime.date(2026, 3, 31))  # fmt: skip
+    client.force_login(user)
+    upload = SimpleUploadedFile("figures.csv", b"area,indicator,year,value\n440105,gdp_growth,2024,6.1\n")
+    assert client.post("/en/imports/", {"file": upload}).status_code == 302
+    figure = ReportedValue.objects.filter(area__code="440104", indicator__code="gdp").latest("year")
+    target = Target.objects.filter(plan__code="guangzhou-14th-fyp", indicator__code="gdp").first()
+    assert target is not None
+    return [
+        ("round-board", "/rounds/2025/"),
+        ("round-area", "/rounds/2025/440104/"),
+        ("import-preview", f"/imports/{ImportBatch.objects.latest('pk').pk}/"),
+        ("value-history", f"/values/{figure.pk}/"),
+        ("commentary", f"/targets/{target.pk}/commentary/2024/"),
+    ]
+
+
 def check(page, url: str, english: bool, width: int, name: str) -> list[str]:
     page.goto(url)
     page.wait_for_load_state("networkidle")
@@ -95,8 +124,9 @@ def check(page, url: str, english: bool, width: int, name: str) -> list[str]:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("width", [1440, 390])
 @pytest.mark.parametrize("prefix", ["", "/en"])
-def test_every_signed_in_page_too(page, live_server, django_user_model, prefix, width):
-    django_user_model.objects.create_superuser("every-page", password="pw-for-every-page")
+def test_every_signed_in_page_too(page, live_server, django_user_model, client, prefix, width):
+    user = django_user_model.objects.create_superuser("every-page", password="pw-for-every-page")
+    pages = SIGNED_IN + made_pages(user, client)
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{live_server.url}{prefix}/accounts/login/")
     page.fill("#id_username", "every-page")
@@ -104,7 +134,7 @@ def test_every_signed_in_page_too(page, live_server, django_user_model, prefix, 
     page.click("main button[type=submit]")
     page.wait_for_load_state("networkidle")
     problems = []
-    for name, path in SIGNED_IN:
+    for name, path in pages:
         problems += check(page, live_server.url + prefix + path, bool(prefix), width, name)
     assert not problems, "\n".join(problems)
 

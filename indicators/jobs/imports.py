@@ -206,10 +206,18 @@ def check(batch: ImportBatch, data: bytes, user: User) -> None:
     changed: list[dict[str, Any]] = []
     to_write: list[dict[str, Any]] = []
     counts = {"created": 0, "updated": 0}
-    area_names = dict(Area.objects.filter(code__in={r["area"] for r in rows}).values_list("code", "name_zh"))
-    indicator_names = dict(
-        Indicator.objects.filter(code__in={r["indicator"] for r in rows}).values_list("code", "name_zh")
-    )
+    area_names = {
+        code: (zh, en)
+        for code, zh, en in Area.objects.filter(code__in={r["area"] for r in rows}).values_list(
+            "code", "name_zh", "name_en"
+        )
+    }
+    indicator_names = {
+        code: (zh, en)
+        for code, zh, en in Indicator.objects.filter(code__in={r["indicator"] for r in rows}).values_list(
+            "code", "name_zh", "name_en"
+        )
+    }
     for result in results:
         row = rows[result.index]
         value = result.value
@@ -226,9 +234,11 @@ def check(batch: ImportBatch, data: bytes, user: User) -> None:
         entry = {
             "line": row["line"],
             "area": row["area"],
-            "area_name": area_names[row["area"]],
+            "area_name": area_names[row["area"]][0],
+            "area_name_en": area_names[row["area"]][1],
             "indicator": row["indicator"],
-            "indicator_name": indicator_names[row["indicator"]],
+            "indicator_name": indicator_names[row["indicator"]][0],
+            "indicator_name_en": indicator_names[row["indicator"]][1],
             "year": row["year"],
             "quarter": row.get("quarter") or 0,
             "value": str(row["value"]),

@@ -11,7 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from gzplan.lib.bilingual import as_printed, other_language
+from gzplan.lib.bilingual import as_printed, chinese_punctuation, other_language
 from gzplan.lib.numbers import fmt, plain_number
 from indicators.models import ReportedValue
 from indicators.progress.engine import (
@@ -160,6 +160,20 @@ def lang_of(text) -> str:
     """` lang="…"` for a text in the other language than the page's (gzplan.lib.bilingual.other_language)."""
     lang = other_language(text)
     return format_html(' lang="{}"', lang) if lang else ""
+
+
+@register.filter
+def chinese(text) -> str:
+    """A source's Chinese text (a note, a label) set with Chinese punctuation (bilingual.chinese_punctuation)."""
+    return chinese_punctuation(str(text or ""))
+
+
+@register.simple_tag
+def named(name_zh, name_en="") -> str:
+    """A name kept in both languages, in the page's; the Chinese (marked with its `lang`) when no English
+    name was kept (a preview saved before it kept both)."""
+    english = (get_language() or "").startswith("en")
+    return as_printed(str(name_en if english and name_en else name_zh or ""))
 
 
 @register.simple_tag
