@@ -355,7 +355,7 @@ def docx(report: Report, progress: Progress = _ignore) -> bytes:
                     (_("Attribute"), entry.attribute_label),
                     (_("Baseline"), entry.baseline),
                     (_("Target"), entry.target),
-                    (_("Latest figure"), entry.latest),
+                    (_("Figure judged"), entry.latest),
                     (_("Verdict"), entry.status_label),
                 ]
                 _table(document, [_("Item"), _("Content")], [list(f) for f in facts], numeric_from=9)
@@ -382,7 +382,7 @@ def docx(report: Report, progress: Progress = _ignore) -> bytes:
         # The table as published, with results
         document.add_heading(_("The indicator table with results"), level=1)
         _caption(
-            document, _("Table"), "Table", _("The indicator table as published, with the latest figure and verdict")
+            document, _("Table"), "Table", _("The indicator table as published, with the figure judged and the verdict")
         )
         header = [
             _("No."),
@@ -391,7 +391,7 @@ def docx(report: Report, progress: Progress = _ignore) -> bytes:
             _("Baseline"),
             _("Target"),
             _("Attribute"),
-            _("Latest figure"),
+            _("Figure judged"),
             _("Verdict"),
         ]
         rows = [
