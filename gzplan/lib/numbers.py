@@ -46,14 +46,15 @@ def parse_number(text: object) -> Decimal:
             raise ValueError(f"{raw.strip()[:40]!r} is not a number") from None
     if not number.is_finite():
         raise ValueError("is not a finite number")
+    # The size first: rounding a number of more than 28 digits to the places kept overflows Decimal's precision.
+    if abs(number) >= _TOO_LARGE:
+        raise ValueError(f"{number} is too large (at most {MAX_DIGITS - DECIMAL_PLACES} digits before the point)")
     exponent = number.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -DECIMAL_PLACES:
         rounded = number.quantize(Decimal(1).scaleb(-DECIMAL_PLACES))
         if rounded != number:
             raise ValueError(f"{number} has more than {DECIMAL_PLACES} decimal places")
         number = rounded
-    if abs(number) >= _TOO_LARGE:
-        raise ValueError(f"{number} is too large (at most {MAX_DIGITS - DECIMAL_PLACES} digits before the point)")
     return number
 
 

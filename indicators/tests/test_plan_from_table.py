@@ -313,6 +313,17 @@ def test_the_api_names_row_and_field_of_each_problem(api, accounts):
     assert not Plan.objects.filter(code="guangzhou-15th-fyp").exists()
 
 
+def test_a_corrected_value_too_long_to_round_is_a_problem_of_its_row(api, accounts):
+    # 23 digits before the point and 7 after: rounding it to 6 places overflowed Decimal's precision (a 500).
+    parse = to_json(read_tsv(TABLE_15TH), start=2026, end=2030)
+    body = {"plan": PLAN, "parse": parse, "corrections": {"1": {"target_value": "1" * 23 + ".1234567"}}}
+    answer = api.send("post", "/plan-tables/apply", body, accounts["city_analyst"])
+    assert answer.status_code == 422, answer.content
+    problem = answer.json()["problems"][0]
+    assert {"row": "2", "field": "target_value"}.items() <= problem.items() and "too large" in problem["problem"]
+    assert not Plan.objects.filter(code="guangzhou-15th-fyp").exists()
+
+
 def test_the_api_refuses_district_analysts_and_bad_input(api, accounts):
     parse = to_json(read_tsv(TABLE_15TH), start=2026, end=2030)
     haizhu = accounts["haizhu_analyst"]
