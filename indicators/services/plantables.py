@@ -495,6 +495,7 @@ def _figures(rows: list[RowPreview], spec: PlanSpec, user) -> tuple[list[dict], 
     """The baselines (and completed values of a review table) as figures: those to record, those stored
     already with another value (kept as they are), and problems (another area's, a reviewed year)."""
     wanted: list[tuple[RowPreview, dict]] = []
+    problems: list[Problem] = []
     column_year = spec.start - 1
     source = SourceDocument.objects.filter(key=spec.source_key).first()
     for row in rows:
@@ -514,17 +515,23 @@ def _figures(rows: list[RowPreview], spec: PlanSpec, user) -> tuple[list[dict], 
                                  "note": "baseline 基期值"}))  # fmt: skip
         done = row.printed.get("completed")
         if done and done.get("value") is not None:
+            try:
+                value = parse_number(done["value"])  # the contract's text may hold more digits than a figure
+            except ValueError as exc:
+                problems.append(Problem(row.index, row.printed.get("line"), row.printed.get("row", ""),
+                                        row.printed.get("label_zh", ""), "completed",
+                                        f"the completed value {exc}"))  # fmt: skip
+                continue
             year = int(done["year"])
             spans = v["is_annual_average"] or v["is_cumulative"]
             wanted.append((row, {**common, "year": year, "reference_year": year,
                                  "span_from": spec.start if spans and spec.start <= year else year,
-                                 "value": Decimal(str(done["value"])), "notation": str(done.get("printed", ""))[:64],
+                                 "value": value, "notation": str(done.get("printed", ""))[:64],
                                  "note": "completed 完成值"}))  # fmt: skip
     new_codes = {r.values["indicator"] for r in rows if r.new_indicator is not None}
     checkable = [(r, f) for r, f in wanted if f["indicator"] not in new_codes]
     figures = [f for r, f in wanted if f["indicator"] in new_codes]
     kept: list[dict] = []
-    problems: list[Problem] = []
     if checkable:
         results, found = plan_values([f for _, f in checkable], user=user, may_write=lambda area: True,
                                      require_versions=False, build_new=False)  # fmt: skip

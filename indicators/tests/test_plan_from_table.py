@@ -324,6 +324,18 @@ def test_a_corrected_value_too_long_to_round_is_a_problem_of_its_row(api, accoun
     assert not Plan.objects.filter(code="guangzhou-15th-fyp").exists()
 
 
+def test_a_completed_value_too_large_to_store_is_a_problem_of_its_row(api, accounts):
+    # The contract lets a completed value have 15 digits before the point; a figure keeps 14. It was stored
+    # unchecked, and the figure then broke every read of it (a 500).
+    parse = to_json(read_tsv(TABLE_15TH), start=2026, end=2030)
+    parse["targets"][7]["completed"] = {"year": 2026, "value": "9" * 15}
+    answer = api.send("post", "/plan-tables/apply", {"plan": PLAN, "parse": parse}, accounts["city_analyst"])
+    assert answer.status_code == 422, answer.content
+    problem = answer.json()["problems"][0]
+    assert {"row": "8", "field": "completed"}.items() <= problem.items() and "too large" in problem["problem"]
+    assert not Plan.objects.filter(code="guangzhou-15th-fyp").exists()
+
+
 def test_the_api_refuses_district_analysts_and_bad_input(api, accounts):
     parse = to_json(read_tsv(TABLE_15TH), start=2026, end=2030)
     haizhu = accounts["haizhu_analyst"]
