@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import DecimalField
 
 from districts.access import can_edit_area, editable_area_ids
 from districts.models import Area
@@ -73,6 +74,8 @@ _HANDLED = {
 }
 _TARGET_FIELDS = {f.name for f in Target._meta.concrete_fields} - {"id", "plan", "indicator"}
 _PLAIN_FIELDS = {f.name for f in Target._meta.concrete_fields if not f.is_relation} - {"id"}
+# The numbers a parse gives: the target and baseline values, and any other (tolerance…), each read as a figure is.
+_NUMBER_FIELDS = tuple(f.name for f in Target._meta.concrete_fields if isinstance(f, DecimalField))
 # Compared between a stored target and the table's, for a plan already recorded (field by field).
 COMPARED = (
     "indicator", "position", "category_zh", "label_zh", "unit_label", "baseline_value", "baseline_qualifier",
@@ -295,7 +298,7 @@ def _understand(index: int, printed: dict, corrected: dict, wordings: Wordings, 
     for key in CORRECTABLE:
         if key in corrected:
             values[key] = corrected[key]
-    for key in ("target_value", "baseline_value"):
+    for key in _NUMBER_FIELDS:
         text = values.get(key)
         if text in (None, ""):
             values[key] = None

@@ -336,6 +336,19 @@ def test_a_completed_value_too_large_to_store_is_a_problem_of_its_row(api, accou
     assert not Plan.objects.filter(code="guangzhou-15th-fyp").exists()
 
 
+def test_a_stored_number_given_in_a_targets_other_keys_is_checked_as_its_values_are(api, accounts):
+    # A key of the parse that is a Target field is stored: a tolerance SQLite reads back as 100000000000000 was
+    # written unchecked, and every read of the plan's targets was a 500.
+    parse = to_json(read_tsv(TABLE_15TH), start=2026, end=2030)
+    parse["targets"][1]["tolerance"] = "99999999999999.99"
+    body = {"plan": PLAN, "parse": parse, "corrections": {"5": {"indicator": "pm25_concentration"}}}
+    answer = api.send("post", "/plan-tables/apply", body, accounts["city_analyst"])
+    assert answer.status_code == 422, answer.content
+    problem = answer.json()["problems"][0]
+    assert {"row": "2", "field": "tolerance"}.items() <= problem.items() and "too large" in problem["problem"]
+    assert not Plan.objects.filter(code="guangzhou-15th-fyp").exists()
+
+
 def test_the_api_refuses_district_analysts_and_bad_input(api, accounts):
     parse = to_json(read_tsv(TABLE_15TH), start=2026, end=2030)
     haizhu = accounts["haizhu_analyst"]
