@@ -10,8 +10,9 @@ import re
 from decimal import Decimal
 from enum import StrEnum
 
-# Stored decimals: how many digits, and how many after the point (parse_number refuses more).
+# Stored decimals: how many digits, how many after the point, the largest (parse_number refuses more).
 from gzplan.lib.numbers import DECIMAL_PLACES as DECIMAL_PLACES
+from gzplan.lib.numbers import LARGEST as LARGEST
 from gzplan.lib.numbers import MAX_DIGITS as MAX_DIGITS
 
 # Years a figure or a target may be for: from the People's Republic's first year to the end of

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
@@ -12,11 +12,11 @@ from django.utils import translation
 from ninja import Path, Query, Router
 from ninja import Status as Answer
 from ninja.errors import HttpError
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from accounts.auth import TokenRequest, token_auth
 from districts.models import Area
-from gzplan.lib.apitools import ONE_ERRORS, READ_ERRORS, AreaCode, Problem, not_found
+from gzplan.lib.apitools import ONE_ERRORS, READ_ERRORS, STORABLE, AreaCode, Problem, not_found
 from indicators.api.types import Year
 from reporting import services
 from reporting.models import Round, Submission
@@ -140,7 +140,9 @@ class SubmissionList(BaseModel):
 
 
 class StepIn(BaseModel):
-    comment: str = Field("", max_length=5000, description="Why this step (required to return and to reopen)")
+    comment: Annotated[str, StringConstraints(max_length=5000), STORABLE] = Field(
+        "", description="Why this step (required to return and to reopen)"
+    )
 
 
 def _submission(area: Area, submission: Submission | None) -> dict:

@@ -9,7 +9,10 @@ from decimal import Decimal, InvalidOperation
 
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 MAX_DIGITS, DECIMAL_PLACES = 20, 6
-_TOO_LARGE = Decimal(10) ** (MAX_DIGITS - DECIMAL_PLACES)
+# The largest figure, either sign: 14 digits before the point (MAX_DIGITS - DECIMAL_PLACES), and only one after,
+# since SQLite keeps 15 significant digits: 99999999999999.99 would read back as 100000000000000, more digits than
+# the column has, and every read of it would fail.
+LARGEST = Decimal("99999999999999.9")
 
 
 def parse_number(text: object) -> Decimal:
@@ -46,14 +49,15 @@ def parse_number(text: object) -> Decimal:
             raise ValueError(f"{raw.strip()[:40]!r} is not a number") from None
     if not number.is_finite():
         raise ValueError("is not a finite number")
+    # The size first: rounding a number of more than 28 digits to the places kept overflows Decimal's precision.
+    if abs(number) > LARGEST:
+        raise ValueError(f"{number} is too large (at most {LARGEST}, either sign)")
     exponent = number.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -DECIMAL_PLACES:
         rounded = number.quantize(Decimal(1).scaleb(-DECIMAL_PLACES))
         if rounded != number:
             raise ValueError(f"{number} has more than {DECIMAL_PLACES} decimal places")
         number = rounded
-    if abs(number) >= _TOO_LARGE:
-        raise ValueError(f"{number} is too large (at most {MAX_DIGITS - DECIMAL_PLACES} digits before the point)")
     return number
 
 

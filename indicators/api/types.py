@@ -15,7 +15,7 @@ from django.db import models
 from pydantic import Field, Strict, StringConstraints
 
 from gzplan.lib.apitools import STORABLE, choice_pattern
-from indicators.domain import DECIMAL_PLACES, FIRST_YEAR, LAST_YEAR, MAX_DIGITS
+from indicators.domain import DECIMAL_PLACES, FIRST_YEAR, LARGEST, LAST_YEAR, MAX_DIGITS
 from indicators.models import Attribute, Comparator, PlanKind, ReportedValue, ValueStatus
 from indicators.progress.engine import STATUSES
 
@@ -44,7 +44,10 @@ Number = Annotated[
     Field(
         max_digits=MAX_DIGITS,
         decimal_places=DECIMAL_PLACES,
-        description=f"At most {MAX_DIGITS - DECIMAL_PLACES} digits before the point and {DECIMAL_PLACES} after.",
+        ge=-LARGEST,
+        le=LARGEST,
+        description=f"At most {MAX_DIGITS - DECIMAL_PLACES} digits before the point and {DECIMAL_PLACES} after, "
+        f"at most {LARGEST} either side of 0.",
     ),
 ]
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import DecimalField
 
 from districts.access import can_edit_area, editable_area_ids
 from districts.models import Area
@@ -73,6 +74,8 @@ _HANDLED = {
 }
 _TARGET_FIELDS = {f.name for f in Target._meta.concrete_fields} - {"id", "plan", "indicator"}
 _PLAIN_FIELDS = {f.name for f in Target._meta.concrete_fields if not f.is_relation} - {"id"}
+# The numbers a parse gives: the target and baseline values, and any other (tolerance…), each read as a figure is.
+_NUMBER_FIELDS = tuple(f.name for f in Target._meta.concrete_fields if isinstance(f, DecimalField))
 # Compared between a stored target and the table's, for a plan already recorded (field by field).
 COMPARED = (
     "indicator", "position", "category_zh", "label_zh", "unit_label", "baseline_value", "baseline_qualifier",
@@ -295,7 +298,7 @@ def _understand(index: int, printed: dict, corrected: dict, wordings: Wordings, 
     for key in CORRECTABLE:
         if key in corrected:
             values[key] = corrected[key]
-    for key in ("target_value", "baseline_value"):
+    for key in _NUMBER_FIELDS:
         text = values.get(key)
         if text in (None, ""):
             values[key] = None
@@ -495,6 +498,7 @@ def _figures(rows: list[RowPreview], spec: PlanSpec, user) -> tuple[list[dict], 
     """The baselines (and completed values of a review table) as figures: those to record, those stored
     already with another value (kept as they are), and problems (another area's, a reviewed year)."""
     wanted: list[tuple[RowPreview, dict]] = []
+    problems: list[Problem] = []
     column_year = spec.start - 1
     source = SourceDocument.objects.filter(key=spec.source_key).first()
     for row in rows:
@@ -514,17 +518,23 @@ def _figures(rows: list[RowPreview], spec: PlanSpec, user) -> tuple[list[dict], 
                                  "note": "baseline 基期值"}))  # fmt: skip
         done = row.printed.get("completed")
         if done and done.get("value") is not None:
+            try:
+                value = parse_number(done["value"])  # the contract's text may hold more digits than a figure
+            except ValueError as exc:
+                problems.append(Problem(row.index, row.printed.get("line"), row.printed.get("row", ""),
+                                        row.printed.get("label_zh", ""), "completed",
+                                        f"the completed value {exc}"))  # fmt: skip
+                continue
             year = int(done["year"])
             spans = v["is_annual_average"] or v["is_cumulative"]
             wanted.append((row, {**common, "year": year, "reference_year": year,
                                  "span_from": spec.start if spans and spec.start <= year else year,
-                                 "value": Decimal(str(done["value"])), "notation": str(done.get("printed", ""))[:64],
+                                 "value": value, "notation": str(done.get("printed", ""))[:64],
                                  "note": "completed 完成值"}))  # fmt: skip
     new_codes = {r.values["indicator"] for r in rows if r.new_indicator is not None}
     checkable = [(r, f) for r, f in wanted if f["indicator"] not in new_codes]
     figures = [f for r, f in wanted if f["indicator"] in new_codes]
     kept: list[dict] = []
-    problems: list[Problem] = []
     if checkable:
         results, found = plan_values([f for _, f in checkable], user=user, may_write=lambda area: True,
                                      require_versions=False, build_new=False)  # fmt: skip

@@ -186,6 +186,9 @@ def test_a_batch_repeating_a_period_is_refused(api, accounts):
         ({**gdp(), "source": "\ud800"}, "source"),
         ({**gdp(), "value": "NaN"}, "value"),
         ({**gdp(), "value": "1e20"}, "value"),
+        # 14 digits before the point, but SQLite keeps 15 significant ones: it read back as 100000000000000 (a 500)
+        ({**gdp(), "value": "99999999999999.99"}, "value"),
+        ({**gdp(), "value": "-99999999999999.999999"}, "value"),
         ({**gdp(), "year": 1800}, "year"),
         ({**gdp(), "colour": "red"}, "colour"),
         ({**gdp(), "quarter": 5}, "quarter"),

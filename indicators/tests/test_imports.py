@@ -209,6 +209,8 @@ BAD_FILES = {
     "unknown status": ((HEADER + "440105,gdp_growth,2024,6,guessed,\n").encode(), "unknown status 'guessed'"),
     "another district": ((HEADER + "440106,gdp_growth,2024,6,,\n").encode(), "may not write the figures of 440106"),
     "too many decimals": ((HEADER + "440105,gdp_growth,2024,6.1234567,,\n").encode(), "more than 6 decimal places"),
+    "too large to read back": ((HEADER + "440105,gdp_growth,2024,99999999999999.99,,\n").encode(), "too large"),
+    "too long to round": ((HEADER + "440105,gdp_growth,2024," + "1" * 23 + ".1234567,,\n").encode(), "too large"),
     "no values": ((HEADER + "440105,gdp_growth,2024,,,\n").encode(), "no row has a value"),
     "unclosed quote": ((HEADER + '440105,gdp_growth,2024,"6,,\n').encode(), ""),
     "big5 garbage for gb": ("地區,指標\n".encode("big5") + b"\xff\xfe\xfd" * 3, ""),

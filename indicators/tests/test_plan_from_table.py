@@ -313,6 +313,42 @@ def test_the_api_names_row_and_field_of_each_problem(api, accounts):
     assert not Plan.objects.filter(code="guangzhou-15th-fyp").exists()
 
 
+def test_a_corrected_value_too_long_to_round_is_a_problem_of_its_row(api, accounts):
+    # 23 digits before the point and 7 after: rounding it to 6 places overflowed Decimal's precision (a 500).
+    parse = to_json(read_tsv(TABLE_15TH), start=2026, end=2030)
+    body = {"plan": PLAN, "parse": parse, "corrections": {"1": {"target_value": "1" * 23 + ".1234567"}}}
+    answer = api.send("post", "/plan-tables/apply", body, accounts["city_analyst"])
+    assert answer.status_code == 422, answer.content
+    problem = answer.json()["problems"][0]
+    assert {"row": "2", "field": "target_value"}.items() <= problem.items() and "too large" in problem["problem"]
+    assert not Plan.objects.filter(code="guangzhou-15th-fyp").exists()
+
+
+def test_a_completed_value_too_large_to_store_is_a_problem_of_its_row(api, accounts):
+    # The contract lets a completed value have 15 digits before the point; a figure keeps 14. It was stored
+    # unchecked, and the figure then broke every read of it (a 500).
+    parse = to_json(read_tsv(TABLE_15TH), start=2026, end=2030)
+    parse["targets"][7]["completed"] = {"year": 2026, "value": "9" * 15}
+    answer = api.send("post", "/plan-tables/apply", {"plan": PLAN, "parse": parse}, accounts["city_analyst"])
+    assert answer.status_code == 422, answer.content
+    problem = answer.json()["problems"][0]
+    assert {"row": "8", "field": "completed"}.items() <= problem.items() and "too large" in problem["problem"]
+    assert not Plan.objects.filter(code="guangzhou-15th-fyp").exists()
+
+
+def test_a_stored_number_given_in_a_targets_other_keys_is_checked_as_its_values_are(api, accounts):
+    # A key of the parse that is a Target field is stored: a tolerance SQLite reads back as 100000000000000 was
+    # written unchecked, and every read of the plan's targets was a 500.
+    parse = to_json(read_tsv(TABLE_15TH), start=2026, end=2030)
+    parse["targets"][1]["tolerance"] = "99999999999999.99"
+    body = {"plan": PLAN, "parse": parse, "corrections": {"5": {"indicator": "pm25_concentration"}}}
+    answer = api.send("post", "/plan-tables/apply", body, accounts["city_analyst"])
+    assert answer.status_code == 422, answer.content
+    problem = answer.json()["problems"][0]
+    assert {"row": "2", "field": "tolerance"}.items() <= problem.items() and "too large" in problem["problem"]
+    assert not Plan.objects.filter(code="guangzhou-15th-fyp").exists()
+
+
 def test_the_api_refuses_district_analysts_and_bad_input(api, accounts):
     parse = to_json(read_tsv(TABLE_15TH), start=2026, end=2030)
     haizhu = accounts["haizhu_analyst"]

@@ -186,6 +186,17 @@ def test_the_api_cycle(round_2025, users, yuexiu, gdp_target):
     assert post("/rounds/2019/areas/440104/submit", analyst).status_code == 404
 
 
+def test_a_comment_a_database_cannot_store_is_a_422_and_nothing_changes(round_2025, users, yuexiu, gdp_target):
+    analyst = users["district_analyst"]
+    write_gdp(analyst)
+    make_ready(round_2025, yuexiu, gdp_target, analyst)
+    # A NUL: SQLite stored it, PostgreSQL refuses it (a 500 there).
+    response = post(f"/rounds/2025/areas/{YUEXIU}/submit", analyst, {"comment": "请审核\x00"})
+    assert response.status_code == 422, response.content
+    assert "comment" in response.json()["detail"][0]["loc"]
+    assert not Submission.objects.filter(round=round_2025, area=yuexiu).exists()
+
+
 def test_the_drill_down_pages(round_2025, users, yuexiu, gdp_target):
     analyst, reviewer = Client(), Client()
     analyst.force_login(users["district_analyst"])
