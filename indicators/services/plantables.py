@@ -23,6 +23,7 @@ from django.db.models import DecimalField
 
 from districts.access import can_edit_area, editable_area_ids
 from districts.models import Area
+from gzplan.lib.apitools import storable
 from gzplan.lib.numbers import parse_number, plain_number
 from indicators.domain import year_problem
 from indicators.models import TARGET_COMPARATORS as _TARGET_COMPARATORS
@@ -291,6 +292,12 @@ def _understand(index: int, printed: dict, corrected: dict, wordings: Wordings, 
         if key in _HANDLED:
             continue
         if key in _TARGET_FIELDS:
+            if isinstance(value, str):
+                try:
+                    storable(value)  # PostgreSQL refuses a NUL that SQLite would keep
+                except ValueError as exc:
+                    problem(key, f"the {key.replace('_', ' ')}: {exc}")
+                    continue
             values[key] = value
         elif value not in (None, "", [], False, 0):
             problem(key, f"“{key}” ({value}) is not stored: correct the row or leave it out")

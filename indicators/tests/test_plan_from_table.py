@@ -349,6 +349,18 @@ def test_a_stored_number_given_in_a_targets_other_keys_is_checked_as_its_values_
     assert not Plan.objects.filter(code="guangzhou-15th-fyp").exists()
 
 
+def test_a_text_given_in_a_targets_other_keys_must_be_storable(api, accounts):
+    # A note with a NUL: SQLite would keep it, PostgreSQL refuses it (a 500 there).
+    parse = to_json(read_tsv(TABLE_15TH), start=2026, end=2030)
+    parse["targets"][1]["assessment_source"] = "统计公报\x00"
+    body = {"plan": PLAN, "parse": parse, "corrections": {"5": {"indicator": "pm25_concentration"}}}
+    answer = api.send("post", "/plan-tables/apply", body, accounts["city_analyst"])
+    assert answer.status_code == 422, answer.content
+    problem = answer.json()["problems"][0]
+    assert {"row": "2", "field": "assessment_source"}.items() <= problem.items() and "NUL" in problem["problem"]
+    assert not Plan.objects.filter(code="guangzhou-15th-fyp").exists()
+
+
 def test_the_api_refuses_district_analysts_and_bad_input(api, accounts):
     parse = to_json(read_tsv(TABLE_15TH), start=2026, end=2030)
     haizhu = accounts["haizhu_analyst"]
