@@ -17,6 +17,7 @@ from django.http import HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.translation import gettext as _
 
@@ -224,6 +225,12 @@ class AddressLanguageMiddleware(LocaleMiddleware):
     make caches keep a copy of the same page per browser language. Were the default language ever
     prefixed, Accept-Language would choose again, and Django's Vary is kept.
     """
+
+    def process_request(self, request):
+        super().process_request(request)
+        if request.path_info.startswith("/api/"):  # the API speaks English, its messages from models too
+            translation.activate("en")
+            request.LANGUAGE_CODE = "en"
 
     def process_response(self, request, response):
         response = super().process_response(request, response)

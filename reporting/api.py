@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from django.utils import translation
 from ninja import Path, Query, Router
 from ninja import Status as Answer
 from ninja.errors import HttpError
@@ -208,8 +207,7 @@ def submission_step(
     if area is None:
         raise not_found(f"No area with code {code}.")
     try:
-        with translation.override("en"):  # the API speaks English, as its other messages do
-            submission = STEPS[step](request.auth, round_, area, payload.comment)
+        submission = STEPS[step](request.auth, round_, area, payload.comment)
     except PermissionDenied as exc:
         raise HttpError(403, str(exc)) from None
     except services.WrongState as exc:

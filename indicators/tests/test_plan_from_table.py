@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -359,6 +360,16 @@ def test_a_text_given_in_a_targets_other_keys_must_be_storable(api, accounts):
     problem = answer.json()["problems"][0]
     assert {"row": "2", "field": "assessment_source"}.items() <= problem.items() and "NUL" in problem["problem"]
     assert not Plan.objects.filter(code="guangzhou-15th-fyp").exists()
+
+
+def test_the_api_words_the_model_s_own_checks_in_english(api, accounts):
+    parse = to_json(read_tsv(TABLE_15TH), start=2026, end=2030)
+    parse["targets"][1]["original_value"] = "3.5"  # a revised target needs its reason
+    body = {"plan": PLAN, "parse": parse, "corrections": {"5": {"indicator": "pm25_concentration"}}}
+    answer = api.send("post", "/plan-tables/apply", body, accounts["city_analyst"])
+    assert answer.status_code == 422, answer.content
+    assert "Say why the target was revised." in answer.content.decode()
+    assert not re.search(r"[\u4e00-\u9fff]", " ".join(p["problem"] for p in answer.json()["problems"]))
 
 
 def test_the_api_refuses_district_analysts_and_bad_input(api, accounts):
