@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from districts.access import ALL, can_edit_area, editable_area_ids, frozen_message, frozen_reviews, held_years
@@ -15,9 +16,9 @@ from gzplan.lib.numbers import plain_number
 from indicators import services
 from indicators.models import Commentary, Indicator, Plan, PlanNote, ReportedValue, SourceDocument, Target
 
-admin.site.site_header = _("gzplan 广州规划指标监测")
+admin.site.site_header = _("Guangzhou plan indicators")
 admin.site.site_title = _("gzplan")
-admin.site.index_title = _("Plans, indicators and reported values 规划、指标与统计值")
+admin.site.index_title = _("Plans, indicators and reported values")
 
 
 @admin.register(SourceDocument)
@@ -49,12 +50,9 @@ class IndicatorAdmin(admin.ModelAdmin):
             },
         ),
         (
-            _("Metadata 元数据"),
+            _("Metadata"),
             {
-                "description": _(
-                    "Shown on the indicator's page; leave a field blank until a source states it. "
-                    "指标页面显示；来源未说明的项留空。"
-                ),
+                "description": _("Shown on the indicator's page; leave a field blank until a source states it."),
                 "fields": [
                     ("definition_zh", "definition_en"),
                     ("scope_zh", "scope_en"),
@@ -169,7 +167,7 @@ class TargetAdmin(SimpleHistoryAdmin):
             },
         ),
         (
-            _("Baseline 基期值"),
+            _("Baseline"),
             {
                 "fields": [
                     "baseline_value",
@@ -181,7 +179,7 @@ class TargetAdmin(SimpleHistoryAdmin):
             },
         ),
         (
-            _("Target 目标值"),
+            pgettext_lazy("admin fieldset", "Target"),
             {
                 "fields": [
                     "target_year",
@@ -201,7 +199,7 @@ class TargetAdmin(SimpleHistoryAdmin):
             },
         ),
         (
-            _("Revision and notes 调整与注释"),
+            _("Revision and notes"),
             {"fields": ["original_value", "revision_reason", "footnotes", "note", "source_document", "source_ref"]},
         ),
     ]

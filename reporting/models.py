@@ -10,9 +10,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from indicators.domain import FIRST_YEAR, LAST_YEAR
@@ -59,8 +58,8 @@ class Round(models.Model):
 
     class Meta:
         ordering = ["-year", "-created_at"]
-        verbose_name = _("reporting round 报送轮次")
-        verbose_name_plural = _("reporting rounds 报送轮次")
+        verbose_name = _("reporting round")
+        verbose_name_plural = _("reporting rounds")
         constraints = [
             models.UniqueConstraint(
                 fields=["year", "kind"],
@@ -117,8 +116,8 @@ class OwedAdjustment(models.Model):
 
     class Meta:
         ordering = ["round", "area__code", "indicator__code"]
-        verbose_name = _("owed figure adjustment 应报调整")
-        verbose_name_plural = _("owed figure adjustments 应报调整")
+        verbose_name = _("owed figure adjustment")
+        verbose_name_plural = _("owed figure adjustments")
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "area", "indicator"],
@@ -226,8 +225,8 @@ class Submission(models.Model):
 
     class Meta:
         ordering = ["round", "area__code"]
-        verbose_name = _("submission 报送")
-        verbose_name_plural = _("submissions 报送")
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "area"],
@@ -265,8 +264,8 @@ class MissingReason(models.Model):
 
     class Meta:
         ordering = ["round", "area__code", "indicator__code"]
-        verbose_name = _("reason a figure is missing 缺报说明")
-        verbose_name_plural = _("reasons figures are missing 缺报说明")
+        verbose_name = _("reason a figure is missing")
+        verbose_name_plural = _("reasons figures are missing")
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "area", "indicator"],
