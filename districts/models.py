@@ -105,7 +105,7 @@ class Area(BilingualName, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name_zh} {self.name_en} ({self.code})"
+        return f"{self.name} ({self.code})"  # in the active language: a page (the admin console's too) speaks one
 
     def positioning(self) -> list[AreaText]:
         """The district's texts from 专栏14 as a page in the active language shows them: Chinese with Chinese

@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from districts.access import ALL, can_edit_area, editable_area_ids, frozen_message, frozen_reviews, held_years
 from districts.models import Area
+from gzplan.lib.admin import printed_column
 from gzplan.lib.numbers import plain_number
 from indicators import services
 from indicators.models import Commentary, Indicator, Plan, PlanNote, ReportedValue, SourceDocument, Target
@@ -30,8 +31,12 @@ class SourceDocumentAdmin(admin.ModelAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_zh", "name_en", "unit_zh", "category", "direction", "measure"]
+    list_display = ["code", "name_zh_printed", "name_en_printed", "unit_zh_printed", "category", "direction", "measure"]
     list_filter = ["category", "direction", "measure"]
+    # Each name in its own language: the Chinese page marks the English name, the English page the Chinese.
+    name_zh_printed = printed_column(Indicator, "name_zh")
+    name_en_printed = printed_column(Indicator, "name_en")
+    unit_zh_printed = printed_column(Indicator, "unit_zh")
     search_fields = ["code", "name_zh", "name_en"]
     fieldsets = [
         (
@@ -128,8 +133,8 @@ class TargetAdmin(SimpleHistoryAdmin):
         "row",
         "part",
         "indicator",
-        "baseline_notation",
-        "target_notation",
+        "baseline_notation_printed",
+        "target_notation_printed",
         "target_number",
         "comparator",
         "kind_label",
@@ -146,6 +151,9 @@ class TargetAdmin(SimpleHistoryAdmin):
         "is_planning_scale",
     ]
     search_fields = ["indicator__code", "indicator__name_zh", "indicator__name_en", "label_zh", "plan__code"]
+    # The notation as the plan prints it (Chinese): marked as Chinese on the English page.
+    baseline_notation_printed = printed_column(Target, "baseline_notation")
+    target_notation_printed = printed_column(Target, "target_notation")
     list_select_related = ["plan", "indicator", "linked_indicator"]
     autocomplete_fields = ["indicator", "linked_indicator"]
     filter_horizontal = ["footnotes"]

@@ -77,7 +77,7 @@ class Round(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.kind} {self.title_zh}"
+        return self.title  # in the language of the page
 
     @property
     def title(self) -> str:

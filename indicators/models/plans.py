@@ -119,7 +119,7 @@ class Indicator(BilingualName, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name_zh} {self.name_en}"
+        return self.name  # in the active language: a page (the admin console's too) speaks one
 
     @property
     def is_share(self) -> bool:
@@ -220,7 +220,7 @@ class Plan(BilingualName, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name_zh} ({self.period_start}–{self.period_end})"
+        return f"{self.name} ({self.period_start}–{self.period_end})"  # in the active language
 
     def covers(self, year: int) -> bool:
         return self.period_start <= year <= self.period_end
