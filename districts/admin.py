@@ -8,24 +8,29 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group, Permission, User
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from districts.models import Area, AreaAccess
+from gzplan.lib.admin import printed_column
 
 
 @admin.register(Area)
 class AreaAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_zh", "name_en", "level", "parent"]
+    list_display = ["code", "name_zh_printed", "name_en_printed", "level", "parent"]
+    # Each name in its own language: the Chinese page marks the English name, the English page the Chinese.
+    name_zh_printed = printed_column(Area, "name_zh")
+    name_en_printed = printed_column(Area, "name_en")
     list_filter = ["level"]
     search_fields = ["code", "name_zh", "name_en"]
     list_select_related = ["parent"]
     fieldsets = [
         (None, {"fields": ["code", "level", "parent", "name_zh", "name_en"]}),
-        ("专栏14 发展指引 / development guidance", {"fields": ["positioning_zh", "focus_zh", "platforms_zh"]}),
+        (gettext_lazy("Development guidance (table 14)"), {"fields": ["positioning_zh", "focus_zh", "platforms_zh"]}),
         (
-            "英文译文（非正式） / English translation (not official)",
+            gettext_lazy("English translation (not official)"),
             {"fields": ["positioning_en", "focus_en", "platforms_en"]},
         ),
-        ("来源 / source", {"fields": ["source_document", "source_ref"]}),
+        (gettext_lazy("Source"), {"fields": ["source_document", "source_ref"]}),
     ]
 
 
@@ -33,8 +38,8 @@ class AreaAccessInline(admin.TabularInline):
     model = AreaAccess
     extra = 1
     autocomplete_fields = ["area"]
-    verbose_name = "area whose figures the user may write (a city covers its districts)"
-    verbose_name_plural = "areas whose figures the user may write (a city covers its districts)"
+    verbose_name = gettext_lazy("area whose figures the user may write (a city covers its districts)")
+    verbose_name_plural = gettext_lazy("areas whose figures the user may write (a city covers its districts)")
 
 
 def _label(permission: Permission) -> str:

@@ -22,7 +22,7 @@ def ensure_roles(sender: AppConfig, using: str, **kwargs: object) -> None:
 class DistrictsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "districts"
-    verbose_name = _("Areas 地区")
+    verbose_name = _("Areas")
 
     def ready(self) -> None:
         post_migrate.connect(ensure_roles, sender=self, dispatch_uid="districts.ensure_roles")

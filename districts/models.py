@@ -64,10 +64,10 @@ class Area(BilingualName, models.Model):
     name_zh = models.CharField(_("name (zh-Hans)"), max_length=64)
     name_en = models.CharField(_("name (English)"), max_length=64)
     positioning_zh = models.TextField(
-        _("functional positioning 功能定位"), blank=True, help_text=_("From 专栏14 of the city's 14th FYP.")
+        _("functional positioning"), blank=True, help_text=_("From table 14 of the city's 14th five-year plan.")
     )
-    focus_zh = models.TextField(_("development focus 发展重点"), blank=True)
-    platforms_zh = models.TextField(_("key platforms 重点平台"), blank=True)
+    focus_zh = models.TextField(_("development focus"), blank=True)
+    platforms_zh = models.TextField(_("key platforms"), blank=True)
     # English translations of the three texts (the plan publishes them in Chinese only); pages say so.
     positioning_en = models.TextField(_("functional positioning (English translation)"), blank=True)
     focus_en = models.TextField(_("development focus (English translation)"), blank=True)
@@ -86,8 +86,8 @@ class Area(BilingualName, models.Model):
 
     class Meta:
         ordering = ["code"]
-        verbose_name = _("area 地区")
-        verbose_name_plural = _("areas 地区")
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
         constraints = [
             models.CheckConstraint(
                 condition=Q(code__regex=r"^[1-8][0-9]{5}$"),
@@ -105,7 +105,7 @@ class Area(BilingualName, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name_zh} {self.name_en} ({self.code})"
+        return f"{self.name} ({self.code})"  # in the active language: a page (the admin console's too) speaks one
 
     def positioning(self) -> list[AreaText]:
         """The district's texts from 专栏14 as a page in the active language shows them: Chinese with Chinese
@@ -155,8 +155,8 @@ class AreaAccess(models.Model):
 
     class Meta:
         ordering = ["user", "area__code"]
-        verbose_name = _("area access 地区权限")
-        verbose_name_plural = _("area access 地区权限")
+        verbose_name = _("area access")
+        verbose_name_plural = _("area access")
         constraints = [models.UniqueConstraint(fields=["user", "area"], name="areaaccess_unique")]
 
     def __str__(self) -> str:
@@ -190,8 +190,8 @@ class YearReview(models.Model):
 
     class Meta:
         ordering = ["area__code", "-year"]
-        verbose_name = _("reviewed year 年度审核")
-        verbose_name_plural = _("reviewed years 年度审核")
+        verbose_name = _("reviewed year")
+        verbose_name_plural = _("reviewed years")
         permissions = [("review_year", _("Can mark an area's year as reviewed, or reopen it"))]
         constraints = [
             models.UniqueConstraint(fields=["area", "year"], name="yearreview_unique"),

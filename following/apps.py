@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class FollowingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "following"
-    verbose_name = _("Following 关注")
+    verbose_name = _("Following")
 
     def ready(self) -> None:
         from following import watch

@@ -25,8 +25,8 @@ class Follow(models.Model):
 
     class Meta:
         ordering = ["user", "-created_at"]
-        verbose_name = _("follow 关注")
-        verbose_name_plural = _("follows 关注")
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
         constraints = [
             models.CheckConstraint(
                 condition=Q(area__isnull=False, plan__isnull=True, target__isnull=True)

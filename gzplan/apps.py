@@ -10,3 +10,12 @@ class GzplanConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "gzplan"
     verbose_name = _("gzplan")
+
+    def ready(self) -> None:
+        # The task queue's app names itself in English only ("Tasks Database Backend"), and the admin
+        # console's index shows that name as it is: a name the catalogue translates, for a page in one language.
+        from django.apps import apps
+
+        for config in apps.get_app_configs():
+            if config.name == "django_tasks_db":
+                config.verbose_name = _("Task results")

@@ -7,17 +7,19 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from districts.access import ALL, can_edit_area, editable_area_ids, frozen_message, frozen_reviews, held_years
 from districts.models import Area
+from gzplan.lib.admin import printed_column
 from gzplan.lib.numbers import plain_number
 from indicators import services
 from indicators.models import Commentary, Indicator, Plan, PlanNote, ReportedValue, SourceDocument, Target
 
-admin.site.site_header = _("gzplan 广州规划指标监测")
+admin.site.site_header = _("Guangzhou plan indicators")
 admin.site.site_title = _("gzplan")
-admin.site.index_title = _("Plans, indicators and reported values 规划、指标与统计值")
+admin.site.index_title = _("Plans, indicators and reported values")
 
 
 @admin.register(SourceDocument)
@@ -29,8 +31,12 @@ class SourceDocumentAdmin(admin.ModelAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_zh", "name_en", "unit_zh", "category", "direction", "measure"]
+    list_display = ["code", "name_zh_printed", "name_en_printed", "unit_zh_printed", "category", "direction", "measure"]
     list_filter = ["category", "direction", "measure"]
+    # Each name in its own language: the Chinese page marks the English name, the English page the Chinese.
+    name_zh_printed = printed_column(Indicator, "name_zh")
+    name_en_printed = printed_column(Indicator, "name_en")
+    unit_zh_printed = printed_column(Indicator, "unit_zh")
     search_fields = ["code", "name_zh", "name_en"]
     fieldsets = [
         (
@@ -49,12 +55,9 @@ class IndicatorAdmin(admin.ModelAdmin):
             },
         ),
         (
-            _("Metadata 元数据"),
+            _("Metadata"),
             {
-                "description": _(
-                    "Shown on the indicator's page; leave a field blank until a source states it. "
-                    "指标页面显示；来源未说明的项留空。"
-                ),
+                "description": _("Shown on the indicator's page; leave a field blank until a source states it."),
                 "fields": [
                     ("definition_zh", "definition_en"),
                     ("scope_zh", "scope_en"),
@@ -130,8 +133,8 @@ class TargetAdmin(SimpleHistoryAdmin):
         "row",
         "part",
         "indicator",
-        "baseline_notation",
-        "target_notation",
+        "baseline_notation_printed",
+        "target_notation_printed",
         "target_number",
         "comparator",
         "kind_label",
@@ -148,6 +151,9 @@ class TargetAdmin(SimpleHistoryAdmin):
         "is_planning_scale",
     ]
     search_fields = ["indicator__code", "indicator__name_zh", "indicator__name_en", "label_zh", "plan__code"]
+    # The notation as the plan prints it (Chinese): marked as Chinese on the English page.
+    baseline_notation_printed = printed_column(Target, "baseline_notation")
+    target_notation_printed = printed_column(Target, "target_notation")
     list_select_related = ["plan", "indicator", "linked_indicator"]
     autocomplete_fields = ["indicator", "linked_indicator"]
     filter_horizontal = ["footnotes"]
@@ -169,7 +175,7 @@ class TargetAdmin(SimpleHistoryAdmin):
             },
         ),
         (
-            _("Baseline 基期值"),
+            _("Baseline"),
             {
                 "fields": [
                     "baseline_value",
@@ -181,7 +187,7 @@ class TargetAdmin(SimpleHistoryAdmin):
             },
         ),
         (
-            _("Target 目标值"),
+            pgettext_lazy("admin fieldset", "Target"),
             {
                 "fields": [
                     "target_year",
@@ -201,7 +207,7 @@ class TargetAdmin(SimpleHistoryAdmin):
             },
         ),
         (
-            _("Revision and notes 调整与注释"),
+            _("Revision and notes"),
             {"fields": ["original_value", "revision_reason", "footnotes", "note", "source_document", "source_ref"]},
         ),
     ]

@@ -14,7 +14,7 @@ def reinstall_db_rules(sender: AppConfig, using: str, **kwargs: object) -> None:
 class IndicatorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "indicators"
-    verbose_name = _("Plans and indicators 规划与指标")
+    verbose_name = _("Plans and indicators")
 
     def ready(self):
         post_migrate.connect(reinstall_db_rules, sender=self, dispatch_uid="indicators.reinstall_db_rules")

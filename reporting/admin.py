@@ -3,12 +3,24 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from gzplan.lib.admin import printed_column
 from reporting.models import MissingReason, OwedAdjustment, ReminderPreference, ReminderSent, Round, Submission
 
 
 @admin.register(Round)
 class RoundAdmin(SimpleHistoryAdmin):
-    list_display = ["year", "kind", "title_zh", "title_en", "opens_on", "due_on", "created_by", "created_at"]
+    list_display = [
+        "year",
+        "kind",
+        "title_zh_printed",
+        "title_en_printed",
+        "opens_on",
+        "due_on",
+        "created_by",
+        "created_at",
+    ]
+    title_zh_printed = printed_column(Round, "title_zh")
+    title_en_printed = printed_column(Round, "title_en")
     list_filter = ["kind", "year"]
     readonly_fields = ["year", "kind", "created_by", "created_at"]
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class ReportingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reporting"
-    verbose_name = _("Reporting rounds 报送轮次")
+    verbose_name = _("Reporting rounds")
 
     def ready(self) -> None:
         # A year submitted for review is held: the figures' and commentary's write paths (indicators,

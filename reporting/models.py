@@ -58,8 +58,8 @@ class Round(models.Model):
 
     class Meta:
         ordering = ["-year", "-created_at"]
-        verbose_name = _("reporting round 报送轮次")
-        verbose_name_plural = _("reporting rounds 报送轮次")
+        verbose_name = _("reporting round")
+        verbose_name_plural = _("reporting rounds")
         constraints = [
             models.UniqueConstraint(
                 fields=["year", "kind"],
@@ -77,7 +77,7 @@ class Round(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.kind} {self.title_zh}"
+        return self.title  # in the language of the page
 
     @property
     def title(self) -> str:
@@ -116,8 +116,8 @@ class OwedAdjustment(models.Model):
 
     class Meta:
         ordering = ["round", "area__code", "indicator__code"]
-        verbose_name = _("owed figure adjustment 应报调整")
-        verbose_name_plural = _("owed figure adjustments 应报调整")
+        verbose_name = _("owed figure adjustment")
+        verbose_name_plural = _("owed figure adjustments")
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "area", "indicator"],
@@ -225,8 +225,8 @@ class Submission(models.Model):
 
     class Meta:
         ordering = ["round", "area__code"]
-        verbose_name = _("submission 报送")
-        verbose_name_plural = _("submissions 报送")
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "area"],
@@ -264,8 +264,8 @@ class MissingReason(models.Model):
 
     class Meta:
         ordering = ["round", "area__code", "indicator__code"]
-        verbose_name = _("reason a figure is missing 缺报说明")
-        verbose_name_plural = _("reasons figures are missing 缺报说明")
+        verbose_name = _("reason a figure is missing")
+        verbose_name_plural = _("reasons figures are missing")
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "area", "indicator"],

@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gzplan.tests.browser import expect_status, screenshot
-from indicators.models import ImportBatch, ReportedValue, Target
+from indicators.models import ImportBatch, Indicator, ReportedValue, Target
 from reporting.services import create_round
 
 AXE = (Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js").read_text(encoding="utf-8")
@@ -82,13 +82,21 @@ SIGNED_IN = [
     ("reminders", "/account/reminders/"),
     ("plan-from-table", "/plans/new-from-table/"),
     ("scorecard-signed-in", "/"),
+    # The admin console: its index, and a list and a form of each app with models.
+    ("admin", "/admin/"),
+    ("admin-indicators", "/admin/indicators/indicator/"),
+    ("admin-targets", "/admin/indicators/target/"),
+    ("admin-areas", "/admin/districts/area/"),
+    ("admin-rounds", "/admin/reporting/round/"),
+    ("admin-users", "/admin/auth/user/"),
+    ("admin-tokens", "/admin/accounts/apitoken/"),
 ]
 
 
 def made_pages(user, client) -> list[tuple[str, str]]:
     """The pages that need something made first: a reporting round and its drill-down, an import's preview,
-    a figure's history, a target's commentary form."""
-    create_round(user, year=2025, kind="preliminary", title_zh="2025年初步数据报送",
+    a figure's history, a target's commentary form; and the admin console's forms of things that exist."""
+    made_round = create_round(user, year=2025, kind="preliminary", title_zh="2025年初步数据报送",
                  title_en="2025 preliminary figures", opens_on=datetime.date(2026, 1, 5),
                  due_on=datetime.date(2026, 3, 31))  # fmt: skip
     client.force_login(user)
@@ -103,6 +111,8 @@ def made_pages(user, client) -> list[tuple[str, str]]:
         ("import-preview", f"/imports/{ImportBatch.objects.latest('pk').pk}/"),
         ("value-history", f"/values/{figure.pk}/"),
         ("commentary", f"/targets/{target.pk}/commentary/2024/"),
+        ("admin-indicator", f"/admin/indicators/indicator/{Indicator.objects.get(code='gdp').pk}/change/"),
+        ("admin-round", f"/admin/reporting/round/{made_round.pk}/change/"),
     ]
 
 

@@ -29,8 +29,8 @@ class Commentary(models.Model):
 
     target = models.ForeignKey(Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="commentary")
     year = models.PositiveSmallIntegerField(_("year"))
-    analysis_zh = models.TextField(_("analysis 原因分析"), blank=True, max_length=5000)
-    measures_zh = models.TextField(_("measures 下一步措施"), blank=True, max_length=5000)
+    analysis_zh = models.TextField(_("analysis"), blank=True, max_length=5000)
+    measures_zh = models.TextField(_("measures"), blank=True, max_length=5000)
     analysis_en = models.TextField(_("analysis (English)"), blank=True, max_length=5000)
     measures_en = models.TextField(_("measures (English)"), blank=True, max_length=5000)
     written_by = models.ForeignKey(
@@ -51,8 +51,8 @@ class Commentary(models.Model):
 
     class Meta:
         ordering = ["target_id", "-year"]
-        verbose_name = _("commentary 分析说明")
-        verbose_name_plural = _("commentary 分析说明")
+        verbose_name = _("commentary")
+        verbose_name_plural = _("commentary")
         constraints = [
             models.UniqueConstraint(
                 fields=["target", "year"],

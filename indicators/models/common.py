@@ -21,11 +21,11 @@ def in_choices(field: str, choices: type[models.TextChoices], blank: bool = Fals
 class Comparator(models.TextChoices):
     """How a figure relates to its number: the notation of the plan tables."""
 
-    AT_LEAST = "at_least", _("at least (≥, 以上, 突破, 不低于)")
+    AT_LEAST = "at_least", _("at least (≥)")
     MORE_THAN = "more_than", _("more than (>)")
-    AT_MOST = "at_most", _("at most (≤, 以下, 低于)")
+    AT_MOST = "at_most", _("at most (≤)")
     LESS_THAN = "less_than", _("less than (<)")
-    ABOUT = "about", _("about (左右, 约)")
+    ABOUT = "about", _("about")
     EXACT = "exact", _("exactly")
 
 

@@ -27,8 +27,8 @@ class SourceDocument(models.Model):
 
     class Meta:
         ordering = ["key"]
-        verbose_name = _("source document 来源文件")
-        verbose_name_plural = _("source documents 来源文件")
+        verbose_name = _("source document")
+        verbose_name_plural = _("source documents")
 
     def __str__(self) -> str:
         return f"{self.key} {self.title_en or self.title_zh}"
@@ -108,8 +108,8 @@ class Indicator(BilingualName, models.Model):
 
     class Meta:
         ordering = ["code"]
-        verbose_name = _("indicator 指标")
-        verbose_name_plural = _("indicators 指标")
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
         constraints = [
             models.CheckConstraint(
                 condition=in_choices("category", IndicatorCategory), name="indicator_category_known"
@@ -119,7 +119,7 @@ class Indicator(BilingualName, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name_zh} {self.name_en}"
+        return self.name  # in the active language: a page (the admin console's too) speaks one
 
     @property
     def is_share(self) -> bool:
@@ -191,8 +191,8 @@ class Plan(BilingualName, models.Model):
 
     class Meta:
         ordering = ["area__code", "-period_end", "kind"]
-        verbose_name = _("plan 规划")
-        verbose_name_plural = _("plans 规划")
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
         constraints = [
             models.CheckConstraint(condition=in_choices("kind", PlanKind), name="plan_kind_known"),
             models.CheckConstraint(
@@ -220,7 +220,7 @@ class Plan(BilingualName, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name_zh} ({self.period_start}–{self.period_end})"
+        return f"{self.name} ({self.period_start}–{self.period_end})"  # in the active language
 
     def covers(self, year: int) -> bool:
         return self.period_start <= year <= self.period_end
@@ -254,8 +254,8 @@ class PlanNote(models.Model):
 
     class Meta:
         ordering = ["plan", "number"]
-        verbose_name = _("plan note 表注")
-        verbose_name_plural = _("plan notes 表注")
+        verbose_name = _("plan note")
+        verbose_name_plural = _("plan notes")
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="plannote_unique_number"),
         ]

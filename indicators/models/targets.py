@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from indicators.domain import DECIMAL_PLACES, MAX_DIGITS, TargetKind, share_in_range, target_kind
@@ -44,8 +45,8 @@ class AssignedBy(models.TextChoices):
 class LinkedRelation(models.TextChoices):
     """How a linked target's figure must relate to the linked indicator's (GDP growth, mostly)."""
 
-    IN_STEP = "in_step", _("in step with it (同步)")  # 与经济增长(基本)同步: not below it beyond the band
-    ABOVE = "above", _("above it (高于, 快于)")  # 高于GDP增长, 快于经济增长: strictly above it
+    IN_STEP = "in_step", _("in step with it")  # 与经济增长(基本)同步: not below it beyond the band
+    ABOVE = "above", _("above it")  # 高于GDP增长, 快于经济增长: strictly above it
 
 
 class Assessment(models.TextChoices):
@@ -68,12 +69,12 @@ class Target(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position in the table"), default=0)
     row = models.CharField(
-        _("row number 序号"), max_length=8, blank=True, help_text=_("Empty for a target stated in the plan's text.")
+        _("row number"), max_length=8, blank=True, help_text=_("Empty for a target stated in the plan's text.")
     )
     part = models.PositiveSmallIntegerField(
         _("part"), default=1, help_text=_("1, 2, … for the indicators sharing one table row (A/B).")
     )
-    category_zh = models.CharField(_("table category 类别"), max_length=64, blank=True)
+    category_zh = models.CharField(_("table category"), max_length=64, blank=True)
     label_zh = models.CharField(_("indicator as worded in the table"), max_length=200, blank=True)
     unit_label = models.CharField(_("unit as printed"), max_length=32, blank=True)
 
@@ -104,9 +105,9 @@ class Target(models.Model):
     is_cumulative = models.BooleanField(
         _("cumulative over the period [ ]"), default=False, help_text=_("A total over the plan's years.")
     )
-    is_annual_average = models.BooleanField(_("average annual 年均"), default=False)
+    is_annual_average = models.BooleanField(_("average annual"), default=False)
     is_planning_scale = models.BooleanField(
-        _("planning scale 规划规模"),
+        _("planning scale"),
         default=False,
         help_text=_(
             "A projection the plan provides for (常住人口 1550万), neither better nor worse when exceeded: judged "
@@ -120,7 +121,7 @@ class Target(models.Model):
         null=True,
         blank=True,
         related_name="linked_targets",
-        help_text=_("与经济增长同步: the indicator this target moves with."),
+        help_text=_("For a target in step with another indicator (such as economic growth): that indicator."),
     )
     # In step is the default even for a target that is not linked, so that every writer of targets (the
     # loader, the admin console, imports) keeps working unchanged; only "above" needs a linked indicator.
@@ -129,17 +130,19 @@ class Target(models.Model):
         max_length=16,
         choices=LinkedRelation.choices,
         default=LinkedRelation.IN_STEP,
-        help_text=_("For a linked target: in step with it (与经济增长同步) or above it (高于GDP增长)."),
+        help_text=_("For a linked target: in step with it (such as economic growth) or strictly above it."),
     )
     assigned_by = models.CharField(
         _("assigned by the higher level"),
         max_length=16,
         choices=AssignedBy.choices,
         blank=True,
-        help_text=_("完成国家/省/市下达目标: the figure is set later by the nation, the province or the city."),
+        help_text=_(
+            "For a target left to a higher level: the figure is set later by the nation, the province or the city."
+        ),
     )
     attribute = models.CharField(
-        _("attribute 属性"),
+        _("attribute"),
         max_length=16,
         choices=Attribute.choices,
         blank=True,
@@ -184,8 +187,8 @@ class Target(models.Model):
 
     class Meta:
         ordering = ["plan", "position", "part"]
-        verbose_name = _("target 目标")
-        verbose_name_plural = _("targets 目标")
+        verbose_name = _("target")
+        verbose_name_plural = pgettext_lazy("model", "targets")
         constraints = [
             models.UniqueConstraint(fields=["plan", "indicator", "target_year"], name="target_unique_per_plan"),
             models.UniqueConstraint(

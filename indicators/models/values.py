@@ -139,8 +139,8 @@ class ReportedValue(models.Model):
 
     class Meta:
         ordering = ["area__code", "indicator__code", "year", "quarter"]
-        verbose_name = _("reported value 统计值")
-        verbose_name_plural = _("reported values 统计值")
+        verbose_name = _("reported value")
+        verbose_name_plural = _("reported values")
         indexes = [
             models.Index(fields=["indicator", "year"], name="value_indicator_year"),
         ]
@@ -226,8 +226,8 @@ class RejectedEdit(models.Model):
 
     class Meta:
         ordering = ["-at"]
-        verbose_name = _("refused edit 被拒修改")
-        verbose_name_plural = _("refused edits 被拒修改")
+        verbose_name = _("refused edit")
+        verbose_name_plural = _("refused edits")
         indexes = [models.Index(fields=["area", "indicator", "year"], name="rejectededit_figure")]
 
     def __str__(self) -> str:
@@ -269,8 +269,8 @@ class ImportBatch(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("spreadsheet import 导入")
-        verbose_name_plural = _("spreadsheet imports 导入")
+        verbose_name = _("spreadsheet import")
+        verbose_name_plural = _("spreadsheet imports")
         constraints = [models.CheckConstraint(condition=in_choices("state", ImportState), name="import_state_known")]
 
     def __str__(self) -> str:
