@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from districts.models import Area, AreaAccess
-from gzplan.lib.admin import printed_column
+from gzplan.lib.admin import FieldLanguages, printed_column
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(FieldLanguages, admin.ModelAdmin):
     list_display = ["code", "name_zh_printed", "name_en_printed", "level", "parent"]
     # Each name in its own language: the Chinese page marks the English name, the English page the Chinese.
     name_zh_printed = printed_column(Area, "name_zh")

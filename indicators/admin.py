@@ -12,7 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from districts.access import ALL, can_edit_area, editable_area_ids, frozen_message, frozen_reviews, held_years
 from districts.models import Area
-from gzplan.lib.admin import printed_column
+from gzplan.lib.admin import FieldLanguages, printed_column
 from gzplan.lib.numbers import plain_number
 from indicators import services
 from indicators.models import Commentary, Indicator, Plan, PlanNote, ReportedValue, SourceDocument, Target
@@ -30,7 +30,7 @@ class SourceDocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(FieldLanguages, admin.ModelAdmin):
     list_display = ["code", "name_zh_printed", "name_en_printed", "unit_zh_printed", "category", "direction", "measure"]
     list_filter = ["category", "direction", "measure"]
     # Each name in its own language: the Chinese page marks the English name, the English page the Chinese.
@@ -108,7 +108,7 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(FieldLanguages, admin.ModelAdmin):
     list_display = ["code", "name_zh", "name_en", "area", "kind", "period_start", "period_end", "source_document"]
     list_filter = ["kind", "area"]
     search_fields = ["code", "name_zh", "name_en", "area__name_zh", "area__name_en"]
@@ -127,7 +127,7 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(FieldLanguages, SimpleHistoryAdmin):
     list_display = [
         "plan",
         "row",
@@ -417,7 +417,7 @@ class ReportedValueAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Commentary)
-class CommentaryAdmin(SimpleHistoryAdmin):
+class CommentaryAdmin(FieldLanguages, SimpleHistoryAdmin):
     """Read here, written on its page (/targets/<id>/commentary/<year>/), where the rules of the areas
     and of reviewed years apply as for figures: the console has no second way to write it."""
 

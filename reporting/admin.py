@@ -3,12 +3,12 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from gzplan.lib.admin import printed_column
+from gzplan.lib.admin import FieldLanguages, printed_column
 from reporting.models import MissingReason, OwedAdjustment, ReminderPreference, ReminderSent, Round, Submission
 
 
 @admin.register(Round)
-class RoundAdmin(SimpleHistoryAdmin):
+class RoundAdmin(FieldLanguages, SimpleHistoryAdmin):
     list_display = [
         "year",
         "kind",

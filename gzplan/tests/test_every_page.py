@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from districts.models import Area
 from gzplan.tests.browser import expect_status, screenshot
 from indicators.models import ImportBatch, Indicator, ReportedValue, Target
 from reporting.services import create_round
@@ -45,7 +46,8 @@ OTHER_LANGUAGE = """
     const node = walker.currentNode;
     const element = node.parentElement;
     const text = node.textContent.replace(/\\s+/g, " ").trim();
-    if (!element || !text || element.closest("script, style, svg, canvas, code, [hidden]")) continue;
+    // A text box's content is stored data being edited, as stored (its box carries the field's `lang`).
+    if (!element || !text || element.closest("script, style, svg, canvas, code, textarea, [hidden]")) continue;
     if (!element.getClientRects().length) continue;
     const lang = (element.closest("[lang]")?.getAttribute("lang") || "").toLowerCase();
     if (english ? lang.startsWith("zh") : lang.startsWith("en")) continue;
@@ -113,6 +115,7 @@ def made_pages(user, client) -> list[tuple[str, str]]:
         ("commentary", f"/targets/{target.pk}/commentary/2024/"),
         ("admin-indicator", f"/admin/indicators/indicator/{Indicator.objects.get(code='gdp').pk}/change/"),
         ("admin-round", f"/admin/reporting/round/{made_round.pk}/change/"),
+        ("admin-area", f"/admin/districts/area/{Area.objects.get(code='440103').pk}/change/"),
     ]
 
 
