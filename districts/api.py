@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router
 from pydantic import BaseModel, Field
 
-from districts.models import POSITIONING_TEXTS, Area
+from districts.models import POSITIONING_FIELDS, Area
 from gzplan.lib.apitools import (
     ONE_ERRORS,
     READ_ERRORS,
@@ -92,9 +92,6 @@ def list_areas(
     if output_format(request, format, ("json", "csv")) == "csv":
         return csv_response(request, rows, AREA_COLUMNS, "areas.csv", count=count, limit=limit, offset=offset)
     return page(request, rows, count, limit, offset)
-
-
-POSITIONING_FIELDS = [f"{key}_{language}" for language in ("zh", "en") for key, _label in POSITIONING_TEXTS]
 
 
 @router.get("/areas/{code}", response={200: AreaDetail, **ONE_ERRORS}, summary="One area")

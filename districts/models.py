@@ -36,6 +36,8 @@ POSITIONING_TEXTS = [
     ("focus", _("Development focus")),
     ("platforms", _("Key platforms")),
 ]
+# Their columns: the Chinese as printed and the English translation of each.
+POSITIONING_FIELDS = [f"{key}_{language}" for language in ("zh", "en") for key, _label in POSITIONING_TEXTS]
 
 
 class Area(BilingualName, models.Model):

@@ -16,6 +16,5 @@ class GzplanConfig(AppConfig):
         # console's index shows that name as it is: a name the catalogue translates, for a page in one language.
         from django.apps import apps
 
-        for config in apps.get_app_configs():
-            if config.name == "django_tasks_db":
-                config.verbose_name = _("Task results")
+        if apps.is_installed("django_tasks_db"):
+            apps.get_app_config("django_tasks_database").verbose_name = _("Task results")

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from districts.models import Area
+from districts.models import POSITIONING_FIELDS, Area
 from indicators.domain import FIRST_YEAR, LAST_YEAR
 from indicators.models import (
     METADATA_FIELDS,
@@ -46,8 +46,6 @@ from indicators.models import (
 from indicators.services.loading import load_object, set_footnotes
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
-# The district's texts from 专栏14 of the city's 14th FYP, and their English translations.
-POSITIONING = [f"{key}_{language}" for key in ("positioning", "focus", "platforms") for language in ("zh", "en")]
 HISTORY_REASON = "loaded from fixtures/ (real data)"
 
 
@@ -602,7 +600,7 @@ class Loader:
             )
         areas: dict[str, Area] = {}
         for row in self.rows["areas.csv"]:
-            values = {k: row[k] for k in ("level", "name_zh", "name_en", "source_ref", *POSITIONING)}
+            values = {k: row[k] for k in ("level", "name_zh", "name_en", "source_ref", *POSITIONING_FIELDS)}
             values["parent"] = self.lookup(row, "parent", areas, "parent area (list parents first)", blank=True)
             values["source_document"] = self.lookup(row, "source", sources, "source", blank=True)
             areas[row["code"]] = self.save(row, Area, {"code": row["code"]}, values)
